@@ -1,0 +1,19 @@
+# The two commands of the README. Each prepares what it needs (Debian packages, the virtual
+# environment at .venv) through packaging/devenv.sh, which is idempotent.
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test env lint bench
+
+env:
+	@bash packaging/devenv.sh
+
+demo: env
+	$(PY) -m terminal.cli demo
+
+test: env
+	QT_QPA_PLATFORM=offscreen $(PY) -m ruff check .
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: env
+	$(PY) -m bench

@@ -1,0 +1,1 @@
+"""medterm: offline_store."""

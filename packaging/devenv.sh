@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine (as root) and the project's virtual environment for the demo
+# and the tests. Safe to run again: apt and pip steps are skipped when already satisfied.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+venv="$here/.venv"
+stamp="$venv/.medterm-installed"
+
+apt_packages=(
+  python3 python3-venv python3-dev build-essential swig pkg-config
+  pcscd libpcsclite-dev libpcsclite1 vsmartcard-vpcd pcsc-tools
+  socat xvfb xauth fonts-noto-cjk
+  libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+  libxcb-randr0 libxcb-render-util0 libxcb-image0
+)
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "devenv: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ ! -x "$venv/bin/python" ]]; then
+  python3 -m venv "$venv"
+fi
+
+# Reinstall only when the dependency list changed since the last install.
+want=$(sha256sum "$here/pyproject.toml" "$0" | sha256sum | cut -d' ' -f1)
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  "$venv/bin/python" -m pip install -q --upgrade pip wheel "setuptools<81"
+  "$venv/bin/python" -m pip install -q -e "$here[dev,face]"
+  # face_recognition_models still imports pkg_resources, which setuptools 81 removed.
+  # face_recognition pins a dlib that builds from source for many minutes; dlib-bin is the
+  # same library prebuilt, so install face_recognition itself without its dependencies.
+  "$venv/bin/python" -m pip install -q dlib-bin
+  "$venv/bin/python" -m pip install -q --no-deps face_recognition
+  echo "$want" >"$stamp"
+fi

@@ -1,0 +1,1 @@
+"""medterm: simulators."""

@@ -1,0 +1,1 @@
+"""Domain value types: money, fee items, the settlement breakdown."""
