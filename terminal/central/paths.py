@@ -1,0 +1,32 @@
+"""Where each transaction is posted: one path per `infno` under the platform's base URL.
+
+This table is part of the wire contract (docs/platform-wire.md): the client posts to it and the
+simulator checks a request's path against its `infno`. The simulator also accepts every
+transaction on `CALL_SERVICE_PATH`.
+"""
+
+from __future__ import annotations
+
+CALL_SERVICE_PATH = "/fsi/api/rsfComIfsService/callService"
+
+TRANSACTION_PATHS: dict[str, str] = {
+    "9001": "/fsi/api/signInSignOutService/signIn",
+    "1162": "/fsi/api/ecQrCodeService/decodeEcQrCode",
+    "1191": "/fsi/api/faceAuthService/authorize",
+    "1101": "/fsi/api/fsiPsnInfoService/queryPsnInfo",
+    "2201": "/fsi/api/outpatientDocInfoService/outpatientRregistration",
+    "2204": "/fsi/api/outpatientDocInfoService/outpatientFeeListUp",
+    "2205": "/fsi/api/outpatientDocInfoService/outpatientFeeListUpCancel",
+    "2206": "/fsi/api/outpatientSettleService/preSettletment",
+    "2207": "/fsi/api/outpatientSettleService/saveSettletment",
+    "2208": "/fsi/api/outpatientSettleService/cancleSettletment",
+    "2101": "/fsi/api/pharmacyService/preSettle",
+    "2102": "/fsi/api/pharmacyService/settle",
+    "2103": "/fsi/api/pharmacyService/cancelSettle",
+    "2601": "/fsi/api/reverseService/revsMethod",
+    "3201": "/fsi/api/ybSettlementStmtService/stmtTotal",
+    "3202": "/fsi/api/ybSettlementStmtService/stmtDetail",
+}
+
+# Transactions 2601 may reverse (central-api.md).
+REVERSIBLE_INFNOS = frozenset({"2207", "2208", "2102", "2103"})
