@@ -49,8 +49,8 @@ class Money:
             value = Decimal(str(text).strip())
         except InvalidOperation:
             raise MoneyError(f"{field}: {str(text)[:40]!r} is not a number") from None
-        if not value.is_finite():
-            raise MoneyError(f"{field}: {text!r} is not a finite number")
+        if not value.is_finite() or abs(value) >= _MAX_ABS:
+            raise MoneyError(f"{field}: {str(text)[:40]!r} is not a finite amount in range")
         if value != round_cent(value):
             raise MoneyError(f"{field}: {text!r} has more than two decimals")
         return cls(value)
