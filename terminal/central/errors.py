@@ -1,0 +1,148 @@
+"""What can go wrong talking to the platform, classified by what the caller must do next.
+
+The one question every caller has after a failure is "may the platform have executed it?".
+Each class answers it in `may_have_executed`:
+
+- `TransportError`: no; the request never left (connect refused, connect timeout, TLS
+  handshake). Resending, with the same msgid, is always safe.
+- `BusinessError` (`infcode=-2`): no; the platform refused and did nothing. Show `err_msg`.
+- `PlatformSystemError` (`infcode=-1`), `AmbiguousOutcomeError` (request sent, no usable answer)
+  and `ProtocolError` (an answer we cannot trust or use): maybe. For a settlement-type
+  transaction the outcome is unknown and must be resolved (resend with the same msgid, or 2601)
+  before anything else happens to that transaction. For a query, simply ask again.
+
+Codes E100-E199 (docs/platform-client.md).
+"""
+
+from __future__ import annotations
+
+from terminal.errors import MedtermError
+
+
+class PlatformError(MedtermError):
+    """Base of every failure of a platform call; carries the transaction and its msgid."""
+
+    code = "E100"
+    message_zh = "医保平台调用失败"
+    message_en = "the insurance platform call failed"
+    action = "Try again; if it keeps failing, call a technician and quote the error code."
+    may_have_executed = True
+
+    def __init__(
+        self, detail: str = "", *, infno: str = "", msgid: str = "", action: str | None = None
+    ) -> None:
+        self.infno = infno
+        self.msgid = msgid
+        where = " ".join(part for part in (infno, msgid) if part)
+        super().__init__(
+            f"{where}: {detail}" if where and detail else detail or where, action=action
+        )
+
+
+class BusinessError(PlatformError):
+    """`infcode=-2`: the platform refused the request and did nothing.
+
+    `err_msg` is the platform's own message, meant for the person at the screen; it is kept
+    out of `detail` (and so out of logs) because the platform may name the patient in it.
+    """
+
+    code = "E101"
+    message_zh = "医保平台拒绝了本次业务"
+    message_en = "the insurance platform refused the request"
+    action = "Show the platform's message to the patient; nothing was charged to the insurance."
+    may_have_executed = False
+
+    def __init__(self, err_msg: str, *, infno: str = "", msgid: str = "") -> None:
+        self.err_msg = err_msg
+        super().__init__("infcode -2", infno=infno, msgid=msgid)
+
+
+class PlatformSystemError(PlatformError):
+    """`infcode=-1`: a system-level failure; the platform's state may be inconsistent."""
+
+    code = "E102"
+    message_zh = "医保平台系统异常,交易结果未知"
+    message_en = "the insurance platform reported a system error: the outcome is unknown"
+    action = "Do not settle again under a new message id: resolve this one first (resend or 2601)."
+
+    def __init__(self, err_msg: str, *, infno: str = "", msgid: str = "") -> None:
+        self.err_msg = err_msg
+        super().__init__("infcode -1", infno=infno, msgid=msgid)
+
+
+class TransportError(PlatformError):
+    """The request never left the terminal: resending it with the same msgid is safe."""
+
+    code = "E103"
+    message_zh = "无法连接医保平台"
+    message_en = "cannot reach the insurance platform"
+    action = "Check the network cable and the platform address; the request was not sent."
+    may_have_executed = False
+
+
+class AmbiguousOutcomeError(PlatformError):
+    """The request (or part of it) was sent and no usable answer came back.
+
+    Read timeout, connection reset or closed after sending, an HTTP status other than 200, or a
+    body that is not JSON. The client cannot tell a 503 from a front proxy that never forwarded
+    the request from one returned after the platform executed it, so every failure after the
+    first request byte may have left is ambiguous.
+    """
+
+    code = "E104"
+    message_zh = "医保平台未返回结果,交易结果未知"
+    message_en = "no answer from the insurance platform: the outcome is unknown"
+    action = "Do not settle again under a new message id: resolve this one first (resend or 2601)."
+
+
+class ProtocolError(PlatformError):
+    """The platform answered, but the answer is wrong: bad types, missing fields, a breakdown
+    that does not add up, an unknown infcode. Never shown to a patient, never acted on."""
+
+    code = "E105"
+    message_zh = "医保平台返回的数据不合规范"
+    message_en = "the insurance platform's answer is malformed"
+    action = (
+        "Do not collect money on this answer; resolve the transaction (resend or 2601) "
+        "and report the platform response to support."
+    )
+
+
+class ResponseSignatureError(ProtocolError):
+    """The response's SM2 signature is missing or does not verify with the platform's keys."""
+
+    code = "E106"
+    message_zh = "医保平台返回数据签名校验失败"
+    message_en = "the insurance platform's answer has an invalid signature"
+    action = "Check platform.platform_public_keys; if they are right, report a possible attack."
+
+
+class RequestInvalid(PlatformError):
+    """A request the terminal refuses to send because it is incomplete or malformed."""
+
+    code = "E107"
+    message_zh = "终端生成的请求不完整"
+    message_en = "the request to the platform is incomplete"
+    action = "Call a technician and quote the error code: this is a terminal defect."
+    may_have_executed = False
+
+
+class NotSignedIn(PlatformError):
+    """A transaction needs the sign-in number from 9001 and the terminal has none yet."""
+
+    code = "E108"
+    message_zh = "终端尚未签到医保平台"
+    message_en = "the terminal has not signed in to the insurance platform"
+    action = "Wait for the terminal to sign in (it does so at start and when online again)."
+    may_have_executed = False
+
+
+class MsgidSpaceExhausted(PlatformError):
+    """No msgid could be allocated: the counter of the current second is used up and the
+    clock has not moved on (usually a clock set back far)."""
+
+    code = "E109"
+    message_zh = "报文流水号已用尽"
+    message_en = "no message id available"
+    action = "Check the terminal clock (NTP); requests resume once the clock moves forward."
+    may_have_executed = False
