@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
+from terminal.central import msgid as central_msgid
 from terminal.errors import MedtermError
 
 SEQUENCE_DDL = """
@@ -33,13 +34,21 @@ CREATE TABLE IF NOT EXISTS msgid_sequence (
 _SECOND = re.compile(r"\d{14}")
 
 
-class SequenceExhausted(MedtermError):
-    """Every value of this second was handed out: wait for the next second, never wrap."""
+class SequenceExhausted(MedtermError, central_msgid.SequenceExhausted):
+    """Every value of this second was handed out: wait for the next second, never wrap.
+
+    Also a `terminal.central.msgid.SequenceExhausted`, the exception the msgid allocator
+    catches to wait for the next second; `second` is the exhausted second.
+    """
 
     code = "E501"
     message_zh = "本秒报文序号已用尽"
     message_en = "msgid sequence exhausted for this second"
     action = "Wait for the next second and allocate again (the client does this by itself)."
+
+    def __init__(self, second: str, width: int) -> None:
+        MedtermError.__init__(self, f"second {second}, width {width}")
+        self.second = second
 
 
 class ConnectionProvider(Protocol):
@@ -67,7 +76,7 @@ def allocate_in(conn: sqlite3.Connection, second: str, width: int) -> tuple[str,
     else:
         used, value = row[0], row[1] + 1
     if value >= 10**width:
-        raise SequenceExhausted(f"second {used}, width {width}")
+        raise SequenceExhausted(used, width)
     conn.execute(
         "INSERT INTO msgid_sequence (id, second, value) VALUES (1, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET second = excluded.second, value = excluded.value",

@@ -71,3 +71,22 @@ def test_threads_never_share_a_value(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert sorted(results) == [("20261123120000", v) for v in range(400)]
+
+
+def test_allocator_waits_for_the_next_second_on_our_exhaustion(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from terminal.central.msgid import MsgidAllocator
+
+    now = [datetime(2026, 11, 23, 12, 0, 0)]
+
+    def sleep(seconds: float) -> None:
+        now[0] += timedelta(seconds=seconds)
+
+    counter = SqliteMsgidCounter(tmp_path / "seq.db")
+    allocator = MsgidAllocator(
+        "H44030300001", slot=7, slot_digits=3, counter=counter, clock=lambda: now[0], sleep=sleep
+    )
+    ids = [allocator.next() for _ in range(11)]
+    assert ids[9] == "H44030300001" + "20261123120000" + "007" + "9"
+    assert ids[10] == "H44030300001" + "20261123120001" + "007" + "0"
