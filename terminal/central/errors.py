@@ -127,21 +127,11 @@ class RequestInvalid(PlatformError):
     may_have_executed = False
 
 
-class NotSignedIn(PlatformError):
-    """A transaction needs the sign-in number from 9001 and the terminal has none yet."""
-
-    code = "E108"
-    message_zh = "终端尚未签到医保平台"
-    message_en = "the terminal has not signed in to the insurance platform"
-    action = "Wait for the terminal to sign in (it does so at start and when online again)."
-    may_have_executed = False
-
-
 class MsgidSpaceExhausted(PlatformError):
     """No msgid could be allocated: the counter of the current second is used up and the
     clock has not moved on (usually a clock set back far)."""
 
-    code = "E109"
+    code = "E108"
     message_zh = "报文流水号已用尽"
     message_en = "no message id available"
     action = "Check the terminal clock (NTP); requests resume once the clock moves forward."
