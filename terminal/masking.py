@@ -5,8 +5,8 @@ Used by logs, the CLI and the screens, so that "masked" means the same thing eve
 Rules (decided here, documented in docs/devices.md):
 
 - An ID or card number keeps its first 4 and last 4 characters and stars everything between
-  (`440301199001011234` -> `4403**********1234`). Eight characters or fewer: only the last
-  quarter is kept (`A1234567` -> `******67`), so a short number is never shown whole.
+  (`440301199001011234` -> `4403**********1234`). A number shorter than 16 keeps a quarter of
+  its length at each end (`A12345678` -> `A1*****78`), so at least half of it is always hidden.
 - A name keeps its first and last character and stars the middle (`张三丰` -> `张*丰`, one star
   whatever the length, so the mask does not reveal the length of a long name). A two-character
   name keeps only the first (`张三` -> `张*`); a one-character name becomes `*`.
@@ -23,10 +23,10 @@ def mask_id(value: str) -> str:
     text = value.strip()
     if not text:
         return ""
-    if len(text) <= 2 * _KEEP:
-        keep = len(text) // 4
-        return "*" * (len(text) - keep) + (text[-keep:] if keep else "")
-    return text[:_KEEP] + "*" * (len(text) - 2 * _KEEP) + text[-_KEEP:]
+    keep = min(_KEEP, len(text) // 4)
+    if keep == 0:
+        return "*" * len(text)
+    return text[:keep] + "*" * (len(text) - 2 * keep) + text[-keep:]
 
 
 def mask_name(value: str) -> str:

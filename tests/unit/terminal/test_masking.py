@@ -12,8 +12,8 @@ def test_id_number_keeps_four_and_four() -> None:
     assert mask_id("440301199001011234") == "4403**********1234"
 
 
-def test_short_number_keeps_only_its_last_quarter() -> None:
-    assert mask_id("A1234567") == "******67"
+def test_short_number_keeps_a_quarter_at_each_end() -> None:
+    assert mask_id("A12345678") == "A1*****78"
     assert mask_id("123") == "***"
 
 
@@ -35,11 +35,11 @@ def test_empty_values_stay_empty() -> None:
     assert mask_name("张") == "*"
 
 
-@given(st.text(alphabet="0123456789X", min_size=9, max_size=40))
-def test_masked_id_never_shows_the_middle(value: str) -> None:
+@given(st.text(alphabet="0123456789X", min_size=1, max_size=40))
+def test_masked_id_hides_at_least_half(value: str) -> None:
     masked = mask_id(value)
     assert len(masked) == len(value)
-    assert set(masked[4:-4]) == {"*"}
+    assert masked.count("*") >= len(value) / 2
 
 
 @given(st.text(min_size=2, max_size=12).map(str.strip).filter(lambda s: len(s) >= 2))
