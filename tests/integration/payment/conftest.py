@@ -29,6 +29,11 @@ def _no_rules(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
+def read_timeout() -> float:
+    return READ_TIMEOUT
+
+
+@pytest.fixture
 def client(paygate: PaygateHandle) -> Iterator[GatewayClient]:
     gateway_client = GatewayClient(paygate.url, read_timeout=READ_TIMEOUT)
     yield gateway_client
