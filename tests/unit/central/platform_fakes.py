@@ -72,6 +72,8 @@ class ScriptedServer:
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []
         self.script: Script = reply_ok({})
+        self.sign_in: Script = reply_ok({"signinoutb": {"sign_no": "S1", "sign_time": "t"}})
+        self.client_ports: list[int] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -82,8 +84,9 @@ class ScriptedServer:
                 envelope = json.loads(self.rfile.read(length))
                 outer.requests.append(envelope)
                 outer.paths.append(self.path)
+                outer.client_ports.append(self.client_address[1])
                 if envelope["infno"] == "9001":
-                    reply_ok({"signinoutb": {"sign_no": "S1", "sign_time": "t"}})(envelope, self)
+                    outer.sign_in(envelope, self)
                 else:
                     outer.script(envelope, self)
 
@@ -93,7 +96,9 @@ class ScriptedServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def close(self) -> None:
         self.server.shutdown()

@@ -1,0 +1,164 @@
+"""The client over real HTTP to a local scripted server: what was sent, and how each failure
+is classified."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import time
+from dataclasses import fields
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+import pytest
+from platform_fakes import (
+    ScriptedServer,
+    make_client,
+    make_config,
+    reply_ok,
+    response_body,
+    send,
+)
+
+from terminal import sm2
+from terminal.central.client import PreparedRequest
+from terminal.central.errors import (
+    AmbiguousOutcomeError,
+    BusinessError,
+    ProtocolError,
+    RequestInvalid,
+    TransportError,
+)
+from terminal.central.paths import TRANSACTION_PATHS
+from terminal.domain.breakdown import Breakdown
+
+SETTLE_INPUT = {"data": {"psn_no": "P1", "mdtrt_id": "M1"}}
+
+
+def test_the_first_call_signs_in_and_carries_the_sign_no(server: ScriptedServer) -> None:
+    client = make_client(make_config(server.url))
+    client.call("2205", SETTLE_INPUT, insuplc_admdvs="440300")
+    assert [r["infno"] for r in server.requests] == ["9001", "2205"]
+    assert server.requests[1]["sign_no"] == "S1"
+    assert server.paths[1] == TRANSACTION_PATHS["2205"]
+
+
+def test_calls_reuse_one_keep_alive_connection(server: ScriptedServer) -> None:
+    client = make_client(make_config(server.url))
+    for _ in range(5):
+        client.call("3202", {"data": {}})
+    assert len(set(server.client_ports)) == 1
+
+
+def test_a_resent_prepared_request_is_identical(server: ScriptedServer) -> None:
+    client = make_client(make_config(server.url))
+    prepared = client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+    client.send(prepared)
+    client.send(PreparedRequest.from_json(prepared.to_json()))
+    first, second = server.requests[-2:]
+    assert first == second
+    assert first["msgid"] == prepared.msgid
+
+
+def test_before_send_sees_the_msgid_that_is_then_sent(server: ScriptedServer) -> None:
+    client = make_client(make_config(server.url))
+    client.sign_in()
+    seen: list[PreparedRequest] = []
+    original = client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+    client.reverse(original, "P1", before_send=seen.append)
+    assert [r["infno"] for r in server.requests] == ["9001", "2601"]
+    assert server.requests[-1]["input"]["data"]["omsgid"] == original.msgid
+    assert seen[0].msgid == server.requests[-1]["msgid"]
+
+
+def test_a_refused_request_is_never_sent(server: ScriptedServer) -> None:
+    client = make_client(make_config(server.url))
+    with pytest.raises(RequestInvalid):
+        client.prepare("2207", SETTLE_INPUT)  # no insuplc_admdvs
+    assert server.requests == []
+
+
+def test_a_failed_sign_in_means_the_request_was_not_sent(server: ScriptedServer) -> None:
+    server.sign_in = lambda env, handler: send(handler, 200, response_body(-2, None, "签到失败"))
+    client = make_client(make_config(server.url))
+    with pytest.raises(TransportError) as caught:
+        client.call("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+    assert caught.value.infno == "2207"
+    assert [r["infno"] for r in server.requests] == ["9001"]
+
+
+def test_connection_refused_is_a_transport_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = make_client(make_config(f"http://127.0.0.1:{port}"))
+    with pytest.raises(TransportError) as caught:
+        client.sign_in()
+    assert not caught.value.may_have_executed
+
+
+def slow(envelope: dict[str, Any], handler: BaseHTTPRequestHandler) -> None:
+    time.sleep(0.6)
+    send(handler, 200, response_body(0, {}))
+
+
+def reset(envelope: dict[str, Any], handler: BaseHTTPRequestHandler) -> None:
+    handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    handler.close_connection = True
+    handler.connection.close()
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        slow,
+        reset,
+        lambda env, handler: send(handler, 503, b"busy"),
+        lambda env, handler: send(handler, 200, b"<html>not json"),
+    ],
+    ids=["read-timeout", "reset-after-send", "http-503", "garbage-body"],
+)
+def test_a_failure_after_sending_is_an_ambiguous_outcome(
+    server: ScriptedServer, script: Any
+) -> None:
+    server.script = script
+    client = make_client(make_config(server.url, read_timeout=0.3))
+    client.sign_in()
+    with pytest.raises(AmbiguousOutcomeError) as caught:
+        client.call("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+    assert caught.value.may_have_executed
+    assert caught.value.msgid == server.requests[-1]["msgid"]
+
+
+def test_a_business_refusal_carries_the_platform_message(server: ScriptedServer) -> None:
+    server.script = lambda env, handler: send(handler, 200, response_body(-2, None, "无此人员"))
+    client = make_client(make_config(server.url))
+    with pytest.raises(BusinessError) as caught:
+        client.call("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+    assert caught.value.err_msg == "无此人员"
+    assert "无此人员" not in str(caught.value)
+
+
+def test_a_doctored_breakdown_is_refused(server: ScriptedServer) -> None:
+    setlinfo = {f.name: "0.00" for f in fields(Breakdown) if f.type == "Money"}
+    setlinfo["psn_cash_pay"] = "1.00"
+    server.script = reply_ok({"setlinfo": setlinfo})
+    client = make_client(make_config(server.url))
+    prepared = client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+    with pytest.raises(ProtocolError, match="psn_cash_pay"):
+        client.execute(prepared)
+
+
+def test_sm2_requests_are_signed_with_the_terminal_key(server: ScriptedServer) -> None:
+    keys = sm2.SM2KeyPair.generate()
+    config = make_config(
+        server.url,
+        signtype="SM2",
+        private_key_hex=keys.private_key_hex,
+        public_key_hex=keys.public_key_hex,
+    )
+    make_client(config).sign_in()
+    envelope = server.requests[0]
+    body = sm2.canonical_json({k: v for k, v in envelope.items() if k != "signdata"})
+    assert envelope["signtype"] == "SM2"
+    assert sm2.verify(keys.public_key_hex, body, bytes.fromhex(envelope["signdata"]))
