@@ -1,0 +1,1 @@
+"""Camera frame sources: a file source here; the Qt Multimedia one lives in `ui/camera/`."""

@@ -1,0 +1,127 @@
+"""Typed refusals of the face check (E400-E499), each with the sentence the person reads.
+
+The codes are grouped: E400-E409 detection and matching, E410-E419 liveness, E420-E429 the
+camera, E430-E439 face-only identification. `message_zh`/`message_en` are what the screen
+shows; `action` is what the person (or the technician, for E400/E42x) does next.
+"""
+
+from __future__ import annotations
+
+from terminal.errors import MedtermError
+
+
+class FaceError(MedtermError):
+    code = "E400"
+    message_zh = "人脸识别失败"
+    message_en = "face check failed"
+    action = "Try again, or use your social security card or ID card instead."
+
+
+class FaceModelsUnavailable(FaceError):
+    """face_recognition/dlib or its model files are missing: a technician's problem."""
+
+    code = "E401"
+    message_zh = "人脸识别组件不可用"
+    message_en = "face recognition models are not available"
+    action = "Install the 'face' extra (face_recognition, dlib, models) and restart the terminal."
+
+
+class NoFaceError(FaceError):
+    code = "E402"
+    message_zh = "未检测到人脸，请正对摄像头"
+    message_en = "no face found: please look at the camera"
+    action = "Face the camera, remove hat, mask or sunglasses, and keep still."
+
+
+class PartialFaceError(FaceError):
+    code = "E403"
+    message_zh = "人脸不完整，请将整张脸移入画面"
+    message_en = "face partly out of the picture: move your whole face into the frame"
+    action = "Step back or move so that your whole face is in the middle of the screen."
+
+
+class MultipleFacesError(FaceError):
+    code = "E404"
+    message_zh = "画面中有多张人脸，请仅本人面对摄像头"
+    message_en = "more than one face in the picture: only the person being served, please"
+    action = "Ask the people next to you to step out of the camera's view, then try again."
+
+
+class FaceMismatchError(FaceError):
+    code = "E405"
+    message_zh = "人脸与登记照片不一致"
+    message_en = "face does not match the enrolled photo"
+    action = "Try again facing the camera, or use your card and PIN instead."
+
+
+class ReferenceUnusableError(FaceError):
+    """The reference (ID photo or face_ref) holds no usable face: not the person's fault."""
+
+    code = "E406"
+    message_zh = "参考照片不可用"
+    message_en = "the reference photo or encoding cannot be used"
+    action = "Use your card and PIN instead; report the card or enrolment to the insurance office."
+
+
+class LivenessTimeoutError(FaceError):
+    code = "E410"
+    message_zh = "活体检测超时：未检测到眨眼"
+    message_en = "liveness check timed out: no blink seen"
+    action = "Look at the camera and blink once when asked (请眨眼 / please blink)."
+
+
+class StillImageError(FaceError):
+    """The frames do not change at all: a photo or a replayed frame, not a person."""
+
+    code = "E411"
+    message_zh = "检测到静止画面，请本人面对摄像头"
+    message_en = "the picture does not move: a live person must face the camera"
+    action = "Stand in front of the camera yourself; photos and screens are refused."
+
+
+class FaceNotSeenTimeoutError(FaceError):
+    code = "E412"
+    message_zh = "超时未检测到人脸，请正对摄像头"
+    message_en = "no face seen before the time limit: please look at the camera"
+    action = "Stand in front of the camera, face it, and try again."
+
+
+class CameraNoHardwareError(FaceError):
+    code = "E420"
+    message_zh = "未检测到摄像头"
+    message_en = "no camera found"
+    action = "Connect the camera (or set [devices.camera] source/path) and run `medterm diag`."
+
+
+class CameraFrameTimeoutError(FaceError):
+    code = "E421"
+    message_zh = "摄像头无画面"
+    message_en = "the camera delivers no pictures"
+    action = "Check the camera's cable; restart the terminal if it persists."
+
+
+class CameraSourceError(FaceError):
+    """An image or video file given as a camera cannot be read."""
+
+    code = "E422"
+    message_zh = "无法读取图像或视频文件"
+    message_en = "the image or video file cannot be read"
+    action = "Check the file path and format (JPEG/PNG image, or a video OpenCV can decode)."
+
+
+class FaceNotEnrolledError(FaceError):
+    """1191 answered infcode -2: no enrolled face is close enough to this one."""
+
+    code = "E430"
+    message_zh = "未找到匹配的登记人脸"
+    message_en = "no enrolled face matches"
+    action = "Use your social security card, ID card or e-voucher QR code instead."
+
+
+class FaceAuthorisationError(FaceError):
+    """1191 gave an authorisation that 1101 would not accept (expired or already used)."""
+
+    code = "E431"
+    message_zh = "刷脸授权失效"
+    message_en = "the face authorisation is no longer valid"
+    action = "Start the face check again."

@@ -1,0 +1,75 @@
+"""The ``[face]`` configuration section, validated here because the face driver owns it.
+
+`terminal.config` keeps ``[face]`` as a raw mapping (environment overrides arrive as text), so
+every key is converted and checked here, and an unknown or bad key is a `ConfigError` naming
+it. Defaults and their reasons: docs/face.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from terminal.errors import ConfigError
+
+# Chosen from the genuine/impostor table measured by `python -m drivers.face.calibrate` on
+# the project's test photos (docs/face.md): every genuine pair <= 0.53, every impostor
+# >= 0.69; 0.60 sits in the middle of the error-free range.
+DEFAULT_THRESHOLD = 0.60
+
+
+@dataclass(frozen=True)
+class FaceSettings:
+    """What the face check needs to know; every number has a unit in its name or docstring."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    """Largest encoding distance accepted as the same person."""
+    detect_width: int = 320
+    """Frames are shrunk to this width for detection; encoding uses the full frame."""
+    dominant_ratio: float = 2.0
+    """With several faces, the largest is used only if its area is this many times the next."""
+    liveness_timeout: float = 8.0
+    """Seconds the person has to blink once a face is seen (and to show a face at all)."""
+    blink_drop: float = 0.75
+    """A blink is an eye aspect ratio below this fraction of the person's open-eye ratio."""
+    still_seconds: float = 1.0
+    """Frames unchanged for this long are a still picture, refused at once."""
+
+    @classmethod
+    def from_mapping(cls, section: Mapping[str, Any]) -> FaceSettings:
+        """Build from the ``[face]`` table; numbers may arrive as text (env overrides)."""
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, raw in section.items():
+            if key not in known:
+                raise ConfigError(f"face.{key} is not a known key")
+            values[key] = _number(f"face.{key}", raw, int if key == "detect_width" else float)
+        settings = cls(**values)
+        settings._check()
+        return settings
+
+    def _check(self) -> None:
+        if not 0.0 < self.threshold < 1.5:
+            raise ConfigError("face.threshold must be between 0 and 1.5")
+        if self.detect_width < 80:
+            raise ConfigError("face.detect_width must be at least 80 pixels")
+        if self.dominant_ratio < 1.0:
+            raise ConfigError("face.dominant_ratio must be at least 1")
+        if self.liveness_timeout <= 0 or self.still_seconds <= 0:
+            raise ConfigError("face.liveness_timeout and face.still_seconds must be positive")
+        if not 0.0 < self.blink_drop < 1.0:
+            raise ConfigError("face.blink_drop must be between 0 and 1")
+
+
+def _number(key: str, raw: Any, kind: type[int] | type[float]) -> int | float:
+    if isinstance(raw, bool):
+        raise ConfigError(f"{key} must be a number")
+    try:
+        value = kind(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} must be a number, not {raw!r}") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{key} must be a finite number")
+    return value
