@@ -140,11 +140,20 @@ class FeeLineResult:
 
 
 @dataclass(frozen=True)
+class FundPayment:
+    """One line of `setldetail`: what one fund paid."""
+
+    fund_pay_type: str
+    fund_pay_type_name: str
+    fund_payamt: Money
+
+
+@dataclass(frozen=True)
 class Settlement:
-    """2207/2102: the checked breakdown and the per-fund lines (`setldetail`) as given."""
+    """2207/2102: the checked breakdown and the per-fund lines (`setldetail`)."""
 
     breakdown: Breakdown
-    details: tuple[Mapping[str, Any], ...] = ()
+    details: tuple[FundPayment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -400,11 +409,18 @@ def _breakdown(out: Mapping[str, Any], *, cancellation: bool = False) -> Breakdo
 
 
 def _settlement(out: Mapping[str, Any]) -> Settlement:
-    details = tuple(
-        _obj(item, f"setldetail[{i}]")
-        for i, item in enumerate(_list(out, "setldetail", "output", required=False))
-    )
-    return Settlement(breakdown=_breakdown(out), details=details)
+    details = []
+    for i, item in enumerate(_list(out, "setldetail", "output", required=False)):
+        path = f"setldetail[{i}]"
+        row = _obj(item, path)
+        details.append(
+            FundPayment(
+                fund_pay_type=_text(row, "fund_pay_type", path, required=True),
+                fund_pay_type_name=_text(row, "fund_pay_type_name", path),
+                fund_payamt=_money(row, "fund_payamt", path),
+            )
+        )
+    return Settlement(breakdown=_breakdown(out), details=tuple(details))
 
 
 def _cancellation(out: Mapping[str, Any]) -> Breakdown:

@@ -97,13 +97,16 @@ def test_a_slot_outside_its_digits_is_refused(slot: int, k: int) -> None:
     steps=st.lists(st.integers(min_value=-5_000, max_value=3_000), min_size=1, max_size=60),
     k=st.integers(min_value=0, max_value=3),
 )
-def test_msgids_are_unique_whatever_the_clock_does(steps: list[int], k: int) -> None:
+def test_msgids_never_repeat_whatever_the_clock_does(steps: list[int], k: int) -> None:
     time = FakeTime(NOON)
     make = allocator(MemoryCounter(), time, slot=0, k=k)
-    seen = set()
+    made = []
     for step in steps:
         time.now += timedelta(milliseconds=step)
-        msgid = make.next()
+        try:
+            msgid = make.next()
+        except MsgidSpaceExhausted:
+            continue  # a used-up second with the clock stuck behind it: refused, not reused
         assert len(msgid) == 30 and msgid[12:].isdigit()
-        seen.add(msgid)
-    assert len(seen) == len(steps)
+        made.append(msgid)
+    assert len(set(made)) == len(made)

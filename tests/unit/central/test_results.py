@@ -66,10 +66,12 @@ def result(infno: str, output: dict[str, Any]) -> Any:
 
 
 def test_a_settlement_yields_its_checked_breakdown() -> None:
-    settled = result("2207", {"setlinfo": SETLINFO, "setldetail": [{"fund_pay_type": "310100"}]})
+    detail = {"fund_pay_type": "310100", "fund_payamt": "60.00"}
+    settled = result("2207", {"setlinfo": SETLINFO, "setldetail": [detail]})
     assert isinstance(settled, Settlement)
     assert settled.breakdown.psn_cash_pay == Money("10.00")
     assert settled.breakdown.psn_name == "张三"
+    assert settled.details[0].fund_payamt == Money("60.00")
 
 
 def test_a_breakdown_that_does_not_add_up_is_a_protocol_error() -> None:
