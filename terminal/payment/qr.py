@@ -12,7 +12,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from terminal.domain.money import Money
 from terminal.payment.channel import GatewayChannel, settled
-from terminal.payment.errors import PaymentRejected
+from terminal.payment.errors import PaymentDeclined, PaymentRejected
 from terminal.payment.gateway import GatewayClient
 from terminal.payment.results import ChannelKind, PaymentResult, PaymentState, QrOrder
 
@@ -55,7 +55,7 @@ class QrChannel(GatewayChannel):
                 gateway_code="ORDER_CLOSED",
             )
         if result.state is PaymentState.DECLINED:
-            settled(result)
+            raise PaymentDeclined(f"{order_no}: {result.reason}", reason=result.reason or "")
         assert result.qr_url is not None  # parse_order refuses a QR order without one
         return QrOrder(order_no, result.amount, result.qr_url)
 

@@ -25,7 +25,7 @@ WECHAT_CODE = "134567890123456789"
 
 @pytest.fixture
 def channel(client: GatewayClient) -> PaymentCodeChannel:
-    return PaymentCodeChannel(client, poll_interval=0.05, pay_timeout=1.0)
+    return PaymentCodeChannel(client, poll_interval=0.05, pay_timeout=5.0)
 
 
 def test_charge_is_paid_at_once(
@@ -53,8 +53,9 @@ def test_charge_that_stays_userpaying_times_out_and_closes_the_order(
 ) -> None:
     no = new_no("P")
     paygate.set_rules({"mode": "userpaying", "ms": 60_000})
+    impatient = PaymentCodeChannel(channel.client, poll_interval=0.05, pay_timeout=0.5)
     with pytest.raises(PaymentTimeout):
-        channel.charge(no, Money("8.00"), WECHAT_CODE)
+        impatient.charge(no, Money("8.00"), WECHAT_CODE)
     assert paygate.orders()[no]["state"] == "CLOSED"
 
 

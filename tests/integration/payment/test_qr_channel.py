@@ -22,7 +22,7 @@ from terminal.payment import (
 
 @pytest.fixture
 def channel(client: GatewayClient) -> QrChannel:
-    return QrChannel(client, poll_interval=0.05, pay_timeout=1.0)
+    return QrChannel(client, poll_interval=0.05, pay_timeout=5.0)
 
 
 def patient_pays_after(
