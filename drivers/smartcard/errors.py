@@ -1,0 +1,85 @@
+"""Typed errors of the social security card reader (E310-E319)."""
+
+from __future__ import annotations
+
+from drivers.base import DeviceError
+
+
+class CardError(DeviceError):
+    code = "E310"
+    message_zh = "社保卡读取失败"
+    message_en = "social security card could not be read"
+    action = "Take the card out, insert it again chip first, and try again."
+
+
+class CardRemovedError(CardError):
+    code = "E311"
+    message_zh = "读卡过程中社保卡被拔出"
+    message_en = "card removed"
+    action = "Insert the card again and leave it in until the terminal says it is done."
+
+
+class NotSocialSecurityCardError(CardError):
+    code = "E312"
+    message_zh = "不是社保卡"
+    message_en = "this is not a social security card"
+    action = "Insert the social security card (社保卡), chip first."
+
+
+class WrongPinError(CardError):
+    code = "E313"
+    message_zh = "密码错误"
+    message_en = "wrong PIN"
+    action = "Enter the card's PIN again; the card locks itself after the last try."
+
+    def __init__(self, tries_left: int) -> None:
+        self.tries_left = tries_left
+        super().__init__(f"{tries_left} tries left")
+
+
+class PinBlockedError(CardError):
+    code = "E314"
+    message_zh = "社保卡密码已锁定"
+    message_en = "card PIN is blocked"
+    action = (
+        "The card locked itself after too many wrong PINs: "
+        "the holder must unlock it at a social security office."
+    )
+
+
+class PinRequiredError(CardError):
+    code = "E315"
+    message_zh = "需要输入社保卡密码"
+    message_en = "this card needs its PIN to read the holder's data"
+    action = "Ask the card holder to enter the card's PIN on the keypad."
+
+
+class CardExpiredError(CardError):
+    code = "E316"
+    message_zh = "社保卡已过有效期"
+    message_en = "card expired"
+    action = "The card can no longer be used: use the e-voucher or ID card, and renew the card."
+
+
+class MalformedRecordError(CardError):
+    """A record that is short, over-long, has the wrong tag or an impossible value."""
+
+    code = "E317"
+    message_zh = "社保卡数据格式错误"
+    message_en = "card record is malformed"
+    action = "Try the card again; if it keeps failing, the card is damaged and must be replaced."
+
+
+class CardStatusError(CardError):
+    """The card answered a status word the protocol does not expect."""
+
+    code = "E318"
+    message_zh = "社保卡返回异常状态"
+    message_en = "card refused a command"
+
+
+class NoCardError(CardError):
+    code = "E319"
+    message_zh = "未插入社保卡"
+    message_en = "no card in the reader"
+    action = "Insert the social security card chip first."

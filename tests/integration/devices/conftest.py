@@ -1,0 +1,62 @@
+"""Fixtures for the device tests: a private pcscd with vpcd, virtual cards, pty simulators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from pcscd_process import Pcscd
+
+from drivers.smartcard.reader import SocialSecurityCardReader
+from simulators.devices.card import CardData, VirtualCard, VpcdCard
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pcscd]:
+    daemon = Pcscd(tmp_path_factory.mktemp("pcscd"))
+    yield daemon
+    daemon.stop()
+
+
+def card_data(version: str = "3.00", **changes: object) -> CardData:
+    values: dict[str, object] = {
+        "card_no": "A12345678",
+        "card_sn": "44030000000000000000000000000001",
+        "version": version,
+        "pin": "123456",
+        "expires": date(2030, 12, 31),
+        "certno": "440301199001011234",
+        "name": "张三丰",
+        "sex": "1",
+        "birth_date": date(1990, 1, 1),
+    }
+    values.update(changes)
+    return CardData(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def card_reader(pcscd: Pcscd) -> Iterator[SocialSecurityCardReader]:
+    reader = SocialSecurityCardReader("card", reader=pcscd.reader_name, today=lambda: TODAY)
+    reader.start()
+    yield reader
+    reader.close()
+
+
+@pytest.fixture
+def make_card(pcscd: Pcscd) -> Iterator[object]:
+    """make_card(version, **card_changes) -> a VpcdCard for our pcscd's vpcd, not yet inserted
+    (removed after the test)."""
+    made: list[VpcdCard] = []
+
+    def make(version: str = "3.00", **changes: object) -> VpcdCard:
+        card = VpcdCard(VirtualCard(card_data(version, **changes)), port=pcscd.port)
+        made.append(card)
+        return card
+
+    yield make
+    for card in made:
+        card.remove()
+    pcscd.wait_empty()
