@@ -1,0 +1,165 @@
+"""Typed errors of the journal (codes E500-E599), each with what a person should do.
+
+E501 (`SequenceExhausted`) lives in `offline_store.sequence`, next to the counter that raises it.
+The recovery instructions are repeated, with more context, in docs/journal.md.
+"""
+
+from __future__ import annotations
+
+from terminal.errors import MedtermError
+
+VERIFY_HINT = "run `medterm journal verify --db <path>` and send its output to support"
+
+
+class JournalError(MedtermError):
+    """Base of every journal failure."""
+
+    code = "E500"
+    message_zh = "交易日志错误"
+    message_en = "journal error"
+    action = f"Stop taking payments, {VERIFY_HINT}."
+
+
+class JournalCorruptError(JournalError):
+    """The file is not a readable SQLite database, or its integrity check failed."""
+
+    code = "E502"
+    message_zh = "交易日志文件已损坏"
+    message_en = "the journal file is damaged"
+    action = (
+        "Stop the terminal and keep the file (do not delete or overwrite it, nor its -wal and "
+        "-shm files); copy it off the terminal, restore the last backup or start with an empty "
+        f"journal only after support has read the copy; {VERIFY_HINT}."
+    )
+
+
+class JournalFullError(JournalError):
+    """The disk (or the journal's size limit) is full: new work is refused, nothing is lost."""
+
+    code = "E503"
+    message_zh = "存储空间已满，暂停新交易"
+    message_en = "the journal's disk is full: new transactions are refused"
+    action = (
+        "Nothing already recorded is lost. Free space on the journal's disk (old logs, "
+        "`medterm journal purge`), then continue; the refused step can be retried."
+    )
+
+
+class JournalReadOnlyError(JournalError):
+    """The journal file or its directory cannot be written."""
+
+    code = "E504"
+    message_zh = "交易日志只读，无法记录"
+    message_en = "the journal cannot be written (read-only file or disk)"
+    action = (
+        "Check that the journal file, its directory and the disk are writable by the medterm "
+        "user (a disk remounted read-only after errors needs a technician), then restart."
+    )
+
+
+class JournalSchemaError(JournalError):
+    """The journal was written by a newer medterm than this one."""
+
+    code = "E505"
+    message_zh = "交易日志版本高于本程序"
+    message_en = "the journal was written by a newer version of medterm"
+    action = "Install the medterm version that wrote this journal (or newer); never downgrade."
+
+
+class JournalIOError(JournalError):
+    """The disk reported an I/O error."""
+
+    code = "E506"
+    message_zh = "存储设备读写错误"
+    message_en = "the disk reported an input/output error"
+    action = f"Stop the terminal; the storage may be failing. Call a technician and {VERIFY_HINT}."
+
+
+class KeyMissingError(JournalError):
+    """The journal holds encrypted data but its key file is gone."""
+
+    code = "E510"
+    message_zh = "交易日志密钥文件缺失"
+    message_en = "the journal's key file is missing"
+    action = (
+        "Restore the key file from the terminal's key backup to its configured path. Do not "
+        "create a new key: data encrypted with the lost key could never be read again."
+    )
+
+
+class KeyMismatchError(JournalError):
+    """The key file does not match the key the journal was encrypted with."""
+
+    code = "E511"
+    message_zh = "交易日志密钥不匹配"
+    message_en = "the key file does not belong to this journal"
+    action = (
+        "The key file was replaced or belongs to another terminal: restore this terminal's "
+        "own key file from its key backup."
+    )
+
+
+class KeyFileError(JournalError):
+    """The key file exists but is unusable (wrong size, readable by others)."""
+
+    code = "E512"
+    message_zh = "交易日志密钥文件无效"
+    message_en = "the journal's key file is unusable"
+    action = "The key file must be 32 bytes, mode 0600, owned by the medterm user: fix or restore."
+
+
+class FieldTamperedError(JournalError):
+    """An encrypted field fails authentication: edited, truncated or moved to another row."""
+
+    code = "E513"
+    message_zh = "加密字段校验失败"
+    message_en = "an encrypted field failed authentication"
+    action = f"The journal was altered outside medterm; {VERIFY_HINT}."
+
+
+class IllegalTransitionError(JournalError):
+    """A state change the state machine of offline.md does not allow."""
+
+    code = "E520"
+    message_zh = "交易状态变更不允许"
+    message_en = "illegal transaction state change"
+    action = "This is a program error: call a technician and quote the code and detail."
+
+
+class NotFoundError(JournalError):
+    """A transaction, request, payment, adjustment or dead letter that is not in the journal."""
+
+    code = "E521"
+    message_zh = "交易日志中没有该记录"
+    message_en = "no such record in the journal"
+    action = "Check the identifier (it may have been purged after the retention period)."
+
+
+class UnsettledPaymentsError(JournalError):
+    """A cancellation while money is still held: every collected payment must be refunded first."""
+
+    code = "E522"
+    message_zh = "仍有未退款的支付，不能撤销交易"
+    message_en = "payments are still held: refund them before cancelling"
+    action = "Refund each collected payment through its channel (or resolve pending ones) first."
+
+
+class LeaseLostError(JournalError):
+    """An outbox claim whose lease expired and was taken by another forwarder."""
+
+    code = "E530"
+    message_zh = "发送任务租约已失效"
+    message_en = "the outbox claim expired and was taken over"
+    action = "Nothing to do: the forwarder holding the new claim records the result."
+
+
+class AuditChainError(JournalError):
+    """The audit log's hash chain is broken: a row was edited, deleted or moved."""
+
+    code = "E540"
+    message_zh = "审计日志校验失败"
+    message_en = "the audit log's hash chain is broken"
+    action = (
+        "The journal was altered outside medterm. Keep the file as evidence, do not purge, and "
+        f"{VERIFY_HINT}."
+    )

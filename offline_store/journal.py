@@ -1,0 +1,569 @@
+"""The journal: patient transactions, their platform requests, payments and adjustments.
+
+Every method that changes something is one SQLite transaction that also appends its audit row,
+so the journal and its audit log never disagree, and a crash leaves the step either fully done
+or not at all. The saga calls a method *before* each side effect (the request is prepared, the
+payment is pending) and again *after* it (succeeded, collected): recovery resumes from whatever
+was last committed (offline.md).
+
+Personal data (identity, bill, breakdowns, request bodies and responses) is encrypted per field
+with `FieldCipher`; the rest (states, amounts of payments, msgids) stays plain for operations.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from offline_store import audit
+from offline_store.crypto import FieldCipher, open_field_cipher
+from offline_store.db import JournalDatabase, open_journal_database
+from offline_store.errors import (
+    IllegalTransitionError,
+    NotFoundError,
+    UnsettledPaymentsError,
+)
+from offline_store.outbox import Outbox, enqueue_in
+from offline_store.records import (
+    Adjustment,
+    Payment,
+    PersonIdentity,
+    PlatformRequest,
+    Transaction,
+    breakdown_from_json,
+    breakdown_to_json,
+)
+from offline_store.sequence import SqliteMsgidCounter
+from offline_store.states import (
+    FINAL_STATES,
+    HELD_PAYMENTS,
+    NOT_FORWARDED,
+    PAYMENT_TRANSITIONS,
+    REQUEST_TRANSITIONS,
+    TX_TRANSITIONS,
+    PaymentStatus,
+    RequestStatus,
+    TxKind,
+    TxState,
+)
+from terminal.domain.breakdown import Breakdown
+from terminal.domain.money import ZERO, Money, money_sum
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class OfflineExposure:
+    """What the offline limits are checked against: transactions not yet forwarded."""
+
+    count: int
+    fund_total: Money
+    oldest_created_at: float | None
+
+
+class Journal:
+    """The terminal's journal. Safe to share between threads (one connection per thread)."""
+
+    def __init__(self, database: JournalDatabase, cipher: FieldCipher, *, clock: Clock) -> None:
+        self.database = database
+        self.cipher = cipher
+        self._clock = clock
+        self.outbox = Outbox(database, cipher, clock=clock)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        key_path: Path,
+        *,
+        clock: Clock = time.time,
+        check_integrity: bool = True,
+    ) -> Journal:
+        """Open (or create) the journal at `path` with the key file at `key_path`.
+
+        Raises the typed errors of `offline_store.errors` (damaged file, missing or wrong key,
+        read-only file, newer schema); each carries what to do.
+        """
+        database = open_journal_database(path, check_integrity=check_integrity)
+        try:
+            cipher = open_field_cipher(key_path, database)
+        except BaseException:
+            database.close()
+            raise
+        return cls(database, cipher, clock=clock)
+
+    def msgid_counter(self) -> SqliteMsgidCounter:
+        """The persisted msgid counter, kept in this journal's file."""
+        return SqliteMsgidCounter(self.database)
+
+    def close(self) -> None:
+        self.database.close()
+
+    # -- transactions -------------------------------------------------------------------------
+
+    def create(self, kind: TxKind, *, note: str = "") -> Transaction:
+        """Start a transaction in state `created`. `note` is plain text: nothing personal."""
+        tx_id = uuid.uuid4().hex
+        now = self._clock()
+        with self.database.write() as conn:
+            conn.execute(
+                "INSERT INTO transactions (tx_id, kind, state, note, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (tx_id, TxKind(kind).value, TxState.CREATED.value, note, now, now),
+            )
+            audit.append(conn, "tx.created", at=now, tx_id=tx_id, details={"kind": str(kind)})
+        return self.get(tx_id)
+
+    def identify(self, tx_id: str, identity: PersonIdentity) -> Transaction:
+        """`created -> identified`: store who it is for (encrypted) and their person key."""
+        person_key = self.cipher.person_key(identity.cert_type, identity.certno)
+        blob = self.cipher.encrypt_json("transactions", "identity", tx_id, identity.to_json())
+        return self._advance(
+            tx_id, TxState.IDENTIFIED, {"person_key": person_key, "identity": blob}
+        )
+
+    def bill(self, tx_id: str, items: Sequence[Mapping[str, Any]]) -> Transaction:
+        """`identified -> billed` with the fee items (JSON objects; amounts as strings)."""
+        blob = self.cipher.encrypt_json("transactions", "bill", tx_id, [dict(i) for i in items])
+        return self._advance(tx_id, TxState.BILLED, {"bill": blob}, {"items": len(items)})
+
+    def presettle(self, tx_id: str, breakdown: Breakdown) -> Transaction:
+        """`billed -> presettled` with the platform's pre-settlement split (the estimate)."""
+        return self._with_breakdown(tx_id, TxState.PRESETTLED, "estimated", breakdown)
+
+    def estimate(self, tx_id: str, breakdown: Breakdown) -> Transaction:
+        """`billed|presettled -> estimated`: offline, with the terminal's own conservative split."""
+        return self._with_breakdown(tx_id, TxState.ESTIMATED, "estimated", breakdown)
+
+    def collect(self, tx_id: str) -> Transaction:
+        """`presettled -> collecting` or `estimated -> collecting_offline`: about to take money."""
+        current = self.get(tx_id).state
+        target = TxState.COLLECTING_OFFLINE if current == TxState.ESTIMATED else TxState.COLLECTING
+        return self._advance(tx_id, target, {})
+
+    def settle(self, tx_id: str, actual: Breakdown) -> Transaction:
+        """`collecting -> settled` with the split the platform actually settled."""
+        return self._with_breakdown(tx_id, TxState.SETTLED, "actual", actual)
+
+    def complete(self, tx_id: str) -> Transaction:
+        """`settled -> completed` or `collecting_offline -> completed_offline`."""
+        current = self.get(tx_id).state
+        target = (
+            TxState.COMPLETED_OFFLINE
+            if current == TxState.COLLECTING_OFFLINE
+            else TxState.COMPLETED
+        )
+        return self._advance(tx_id, target, {})
+
+    def mark_forwarded(self, tx_id: str) -> Transaction:
+        """`completed_offline -> forwarded`: its queued settlement reached the platform."""
+        return self._advance(tx_id, TxState.FORWARDED, {})
+
+    def reconcile(self, tx_id: str, actual: Breakdown) -> Transaction:
+        """`forwarded -> reconciled` with the actual split (adjustments added separately)."""
+        return self._with_breakdown(tx_id, TxState.RECONCILED, "actual", actual)
+
+    def cancel(self, tx_id: str, reason: str) -> Transaction:
+        """Any state before settled `-> cancelled`, once no payment is pending or collected.
+
+        `reason` is plain text kept on the transaction and in the audit log: nothing personal.
+        """
+        held = [p for p in self.payments_of(tx_id) if p.status in HELD_PAYMENTS]
+        if held:
+            orders = ", ".join(f"{p.channel}:{p.order_no}={p.status}" for p in held)
+            raise UnsettledPaymentsError(f"{tx_id}: {orders}")
+        return self._advance(tx_id, TxState.CANCELLED, {"note": reason}, {"reason": reason})
+
+    def get(self, tx_id: str) -> Transaction:
+        rows = self.database.query("SELECT * FROM transactions WHERE tx_id = ?", (tx_id,))
+        if not rows:
+            raise NotFoundError(f"transaction {tx_id}")
+        return self._transaction(rows[0])
+
+    def transactions(self, states: Iterable[TxState] | None = None) -> list[Transaction]:
+        """Transactions, oldest first; only those in `states` when given (recovery, export)."""
+        if states is None:
+            rows = self.database.query("SELECT * FROM transactions ORDER BY created_at")
+        else:
+            wanted = [TxState(s).value for s in states]
+            marks = ",".join("?" * len(wanted))
+            rows = self.database.query(
+                f"SELECT * FROM transactions WHERE state IN ({marks}) ORDER BY created_at",
+                tuple(wanted),
+            )
+        return [self._transaction(row) for row in rows]
+
+    def offline_exposure(self) -> OfflineExposure:
+        """Count, assumed fund total and oldest creation time of the not-yet-forwarded."""
+        pending = self.transactions(NOT_FORWARDED)
+        funds = money_sum(t.estimated.fund_pay_sumamt for t in pending if t.estimated)
+        oldest = min((t.created_at for t in pending), default=None)
+        return OfflineExposure(count=len(pending), fund_total=funds, oldest_created_at=oldest)
+
+    def _with_breakdown(
+        self, tx_id: str, target: TxState, column: str, breakdown: Breakdown
+    ) -> Transaction:
+        blob = self.cipher.encrypt_json("transactions", column, tx_id, breakdown_to_json(breakdown))
+        details = {
+            column: {
+                "medfee_sumamt": str(breakdown.medfee_sumamt),
+                "fund_pay_sumamt": str(breakdown.fund_pay_sumamt),
+                "psn_cash_pay": str(breakdown.psn_cash_pay),
+            }
+        }
+        return self._advance(tx_id, target, {column: blob}, details)
+
+    def _advance(
+        self,
+        tx_id: str,
+        target: TxState,
+        columns: Mapping[str, Any],
+        details: Mapping[str, Any] | None = None,
+    ) -> Transaction:
+        """Check `current -> target` against the table and write it with its audit row."""
+        now = self._clock()
+        with self.database.write() as conn:
+            current = _current_state(conn, tx_id)
+            if target not in TX_TRANSITIONS[current]:
+                raise IllegalTransitionError(f"{tx_id}: {current} -> {target}")
+            values = {**columns, "state": target.value, "updated_at": now}
+            if target in FINAL_STATES:
+                values["finished_at"] = now
+            assignments = ", ".join(f"{name} = :{name}" for name in values)
+            conn.execute(
+                f"UPDATE transactions SET {assignments} WHERE tx_id = :tx_id",
+                {**values, "tx_id": tx_id},
+            )
+            audit.append(
+                conn,
+                f"tx.{target.value}",
+                at=now,
+                tx_id=tx_id,
+                details={"from": current.value, **(details or {})},
+            )
+        return self.get(tx_id)
+
+    def _transaction(self, row: Mapping[str, Any]) -> Transaction:
+        tx_id = row["tx_id"]
+
+        def field(column: str) -> Any:
+            blob = row[column]
+            return (
+                None
+                if blob is None
+                else self.cipher.decrypt_json("transactions", column, tx_id, blob)
+            )
+
+        identity, bill = field("identity"), field("bill")
+        estimated, actual = field("estimated"), field("actual")
+        return Transaction(
+            tx_id=tx_id,
+            kind=TxKind(row["kind"]),
+            state=TxState(row["state"]),
+            person_key=row["person_key"],
+            identity=PersonIdentity.from_json(identity) if identity is not None else None,
+            bill=tuple(bill) if bill is not None else None,
+            estimated=breakdown_from_json(estimated) if estimated is not None else None,
+            actual=breakdown_from_json(actual) if actual is not None else None,
+            note=row["note"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            finished_at=row["finished_at"],
+        )
+
+    # -- platform requests --------------------------------------------------------------------
+
+    def prepare_request(
+        self,
+        tx_id: str,
+        infno: str,
+        msgid: str,
+        body: Mapping[str, Any],
+        *,
+        forward: bool = False,
+    ) -> PlatformRequest:
+        """Write a request (status `prepared`) before it is sent, with its msgid.
+
+        `forward=True` also queues it in the outbox, in the same SQLite transaction, behind the
+        person's earlier queued requests; the transaction must be identified then.
+        """
+        now = self._clock()
+        blob = self.cipher.encrypt_json("requests", "body", msgid, dict(body))
+        with self.database.write() as conn:
+            row = conn.execute(
+                "SELECT person_key FROM transactions WHERE tx_id = ?", (tx_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"transaction {tx_id}")
+            if forward and row[0] is None:
+                raise IllegalTransitionError(f"{tx_id}: queued request before identification")
+            cursor = conn.execute(
+                "INSERT INTO requests (msgid, tx_id, infno, body, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, 'prepared', ?, ?)",
+                (msgid, tx_id, infno, blob, now, now),
+            )
+            req_id = int(cursor.lastrowid or 0)
+            if forward:
+                enqueue_in(conn, req_id, row[0], seq=req_id, now=now)
+            audit.append(
+                conn,
+                "request.prepared",
+                at=now,
+                tx_id=tx_id,
+                details={"msgid": msgid, "infno": infno, "forward": forward},
+            )
+        return self.request(msgid)
+
+    def update_request_body(self, msgid: str, body: Mapping[str, Any]) -> PlatformRequest:
+        """Replace the body of a request never sent (e.g. fill in the `mdtrt_id` of an earlier
+        queued request's response). Refused once it may have been sent: a msgid is never
+        reused for a different body."""
+        now = self._clock()
+        blob = self.cipher.encrypt_json("requests", "body", msgid, dict(body))
+        with self.database.write() as conn:
+            row = conn.execute(
+                "SELECT r.status, r.tx_id, o.attempts FROM requests r "
+                "LEFT JOIN outbox o ON o.req_id = r.req_id WHERE r.msgid = ?",
+                (msgid,),
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"request {msgid}")
+            if row[0] != RequestStatus.PREPARED or (row[2] or 0) > 0:
+                raise IllegalTransitionError(f"{msgid}: body of a request that may have been sent")
+            conn.execute(
+                "UPDATE requests SET body = ?, updated_at = ? WHERE msgid = ?", (blob, now, msgid)
+            )
+            audit.append(
+                conn, "request.body_updated", at=now, tx_id=row[1], details={"msgid": msgid}
+            )
+        return self.request(msgid)
+
+    def mark_request(
+        self,
+        msgid: str,
+        status: RequestStatus,
+        *,
+        response: Mapping[str, Any] | None = None,
+        error: str = "",
+    ) -> PlatformRequest:
+        """Record a sent/succeeded/failed/unknown outcome of a request the saga sends itself.
+
+        Queued requests belong to the outbox (`Outbox.ack/reschedule/fail`) and are refused
+        here. `error` is plain text (the platform's err_msg or a transport error).
+        """
+        status = RequestStatus(status)
+        now = self._clock()
+        response_blob = (
+            None
+            if response is None
+            else self.cipher.encrypt_json("requests", "response", msgid, dict(response))
+        )
+        with self.database.write() as conn:
+            row = conn.execute(
+                "SELECT r.req_id, r.status, r.tx_id, o.req_id FROM requests r "
+                "LEFT JOIN outbox o ON o.req_id = r.req_id WHERE r.msgid = ?",
+                (msgid,),
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"request {msgid}")
+            current = RequestStatus(row[1])
+            if row[3] is not None:
+                raise IllegalTransitionError(f"{msgid} is queued: the outbox records its outcome")
+            if status not in REQUEST_TRANSITIONS[current]:
+                raise IllegalTransitionError(f"{msgid}: {current} -> {status}")
+            conn.execute(
+                "UPDATE requests SET status = ?, response = coalesce(?, response), error = ?, "
+                "updated_at = ? WHERE req_id = ?",
+                (status.value, response_blob, error, now, row[0]),
+            )
+            audit.append(
+                conn,
+                f"request.{status.value}",
+                at=now,
+                tx_id=row[2],
+                details={"msgid": msgid, "from": current.value},
+            )
+        return self.request(msgid)
+
+    def request(self, msgid: str) -> PlatformRequest:
+        rows = self.database.query("SELECT * FROM requests WHERE msgid = ?", (msgid,))
+        if not rows:
+            raise NotFoundError(f"request {msgid}")
+        return self.outbox.decode_request(rows[0])
+
+    def requests_of(self, tx_id: str) -> list[PlatformRequest]:
+        """A transaction's requests in the order they were written."""
+        rows = self.database.query(
+            "SELECT * FROM requests WHERE tx_id = ? ORDER BY req_id", (tx_id,)
+        )
+        return [self.outbox.decode_request(row) for row in rows]
+
+    def unresolved_requests(self) -> list[PlatformRequest]:
+        """Requests prepared, sent or unknown (recovery's starting point), oldest first."""
+        rows = self.database.query(
+            "SELECT * FROM requests WHERE status IN ('prepared', 'sent', 'unknown') ORDER BY req_id"
+        )
+        return [self.outbox.decode_request(row) for row in rows]
+
+    # -- payments -----------------------------------------------------------------------------
+
+    def add_payment(self, tx_id: str, channel: str, order_no: str, amount: Money) -> Payment:
+        """Record a payment as `pending` before the channel is charged (`order_no` unique)."""
+        if not isinstance(amount, Money):
+            raise TypeError("amount must be Money")
+        now = self._clock()
+        with self.database.write() as conn:
+            _current_state(conn, tx_id)
+            conn.execute(
+                "INSERT INTO payments (tx_id, channel, order_no, amount, status, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+                (tx_id, channel, order_no, str(amount), now, now),
+            )
+            audit.append(
+                conn,
+                "payment.pending",
+                at=now,
+                tx_id=tx_id,
+                details={"channel": channel, "order_no": order_no, "amount": str(amount)},
+            )
+        return self.payment(order_no)
+
+    def set_payment_status(self, order_no: str, status: PaymentStatus) -> Payment:
+        """`pending -> collected|failed`, `collected -> refunded`."""
+        status = PaymentStatus(status)
+        now = self._clock()
+        with self.database.write() as conn:
+            row = conn.execute(
+                "SELECT status, tx_id FROM payments WHERE order_no = ?", (order_no,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"payment {order_no}")
+            current = PaymentStatus(row[0])
+            if status not in PAYMENT_TRANSITIONS[current]:
+                raise IllegalTransitionError(f"payment {order_no}: {current} -> {status}")
+            conn.execute(
+                "UPDATE payments SET status = ?, updated_at = ? WHERE order_no = ?",
+                (status.value, now, order_no),
+            )
+            audit.append(
+                conn,
+                f"payment.{status.value}",
+                at=now,
+                tx_id=row[1],
+                details={"order_no": order_no, "from": current.value},
+            )
+        return self.payment(order_no)
+
+    def payment(self, order_no: str) -> Payment:
+        rows = self.database.query("SELECT * FROM payments WHERE order_no = ?", (order_no,))
+        if not rows:
+            raise NotFoundError(f"payment {order_no}")
+        return _payment(rows[0])
+
+    def payments_of(self, tx_id: str) -> list[Payment]:
+        rows = self.database.query(
+            "SELECT * FROM payments WHERE tx_id = ? ORDER BY payment_id", (tx_id,)
+        )
+        return [_payment(row) for row in rows]
+
+    def collected_total(self, tx_id: str) -> Money:
+        """What the patient has paid and not been refunded, over every channel."""
+        return money_sum(
+            p.amount for p in self.payments_of(tx_id) if p.status == PaymentStatus.COLLECTED
+        )
+
+    # -- adjustments --------------------------------------------------------------------------
+
+    def add_adjustment(self, tx_id: str, amount: Money, reason: str) -> Adjustment:
+        """Record a difference owed: positive refunds the patient, negative is their shortfall."""
+        if not isinstance(amount, Money) or amount == ZERO:
+            raise ValueError("an adjustment is a non-zero Money")
+        now = self._clock()
+        with self.database.write() as conn:
+            _current_state(conn, tx_id)
+            cursor = conn.execute(
+                "INSERT INTO adjustments (tx_id, amount, reason, created_at) VALUES (?, ?, ?, ?)",
+                (tx_id, str(amount), reason, now),
+            )
+            adj_id = int(cursor.lastrowid or 0)
+            audit.append(
+                conn,
+                "adjustment.added",
+                at=now,
+                tx_id=tx_id,
+                details={"adj_id": adj_id, "amount": str(amount), "reason": reason},
+            )
+        return self.adjustment(adj_id)
+
+    def settle_adjustment(self, adj_id: int) -> Adjustment:
+        """Mark an adjustment paid out (or collected); settling twice is refused."""
+        now = self._clock()
+        with self.database.write() as conn:
+            row = conn.execute(
+                "SELECT settled, tx_id FROM adjustments WHERE adj_id = ?", (adj_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"adjustment {adj_id}")
+            if row[0]:
+                raise IllegalTransitionError(f"adjustment {adj_id} is already settled")
+            conn.execute(
+                "UPDATE adjustments SET settled = 1, settled_at = ? WHERE adj_id = ?", (now, adj_id)
+            )
+            audit.append(
+                conn, "adjustment.settled", at=now, tx_id=row[1], details={"adj_id": adj_id}
+            )
+        return self.adjustment(adj_id)
+
+    def adjustment(self, adj_id: int) -> Adjustment:
+        rows = self.database.query("SELECT * FROM adjustments WHERE adj_id = ?", (adj_id,))
+        if not rows:
+            raise NotFoundError(f"adjustment {adj_id}")
+        return _adjustment(rows[0])
+
+    def adjustments_of(self, tx_id: str) -> list[Adjustment]:
+        rows = self.database.query(
+            "SELECT * FROM adjustments WHERE tx_id = ? ORDER BY adj_id", (tx_id,)
+        )
+        return [_adjustment(row) for row in rows]
+
+    def open_adjustments(self) -> list[Adjustment]:
+        """Adjustments not yet settled, for the cashier's list and the reconciliation report."""
+        rows = self.database.query("SELECT * FROM adjustments WHERE settled = 0 ORDER BY adj_id")
+        return [_adjustment(row) for row in rows]
+
+
+def _current_state(conn: sqlite3.Connection, tx_id: str) -> TxState:
+    row = conn.execute("SELECT state FROM transactions WHERE tx_id = ?", (tx_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"transaction {tx_id}")
+    return TxState(row[0])
+
+
+def _payment(row: Mapping[str, Any]) -> Payment:
+    return Payment(
+        payment_id=row["payment_id"],
+        tx_id=row["tx_id"],
+        channel=row["channel"],
+        order_no=row["order_no"],
+        amount=Money.parse(row["amount"]),
+        status=PaymentStatus(row["status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _adjustment(row: Mapping[str, Any]) -> Adjustment:
+    return Adjustment(
+        adj_id=row["adj_id"],
+        tx_id=row["tx_id"],
+        amount=Money.parse(row["amount"]),
+        reason=row["reason"],
+        settled=bool(row["settled"]),
+        created_at=row["created_at"],
+        settled_at=row["settled_at"],
+    )

@@ -1,0 +1,435 @@
+"""The outbox: platform requests still to forward, in per-person order, with leases.
+
+Order (offline.md, promise 4): a person's requests reach the platform in the order they were
+written; different people's go in parallel. Each outbox row carries its person key and `seq`
+(the order it was written in); exactly one row per person, the oldest, is the *head*
+(`head = 1`), and only heads can be claimed. Acknowledging a head promotes the person's next
+row. A request that ends in dead letters keeps its person blocked (a later settlement must not
+overtake an earlier refused one: deductibles and caps accumulate) until a technician retries or
+resolves it.
+
+Leases: a claim sets the row's `next_attempt_at` to the end of its lease, so a claimed row is
+simply not due until the lease runs out; a forwarder that crashed loses nothing but time, and
+the next claim of that row gets a new token (the old holder's ack is refused, `LeaseLostError`).
+
+Cost: claiming reads the partial index `outbox_ready (next_attempt_at) WHERE head = 1`;
+enqueueing and promotion read `outbox_person (person_key, seq)`. Both O(log n).
+
+Durability: enqueue (part of `Journal.prepare_request`), ack, reschedule and dead-lettering are
+durable commits. A claim is committed without waiting for the disk: losing it in a power cut is
+the same as its lease expiring. So after a power cut a request may read `prepared` although it
+was sent; the outbox only ever resends with the same msgid, which the platform deduplicates.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from offline_store import audit
+from offline_store.crypto import FieldCipher
+from offline_store.db import JournalDatabase
+from offline_store.errors import IllegalTransitionError, LeaseLostError, NotFoundError
+from offline_store.records import PlatformRequest
+from offline_store.states import RequestStatus
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True, repr=False)
+class Claim:
+    """A request handed to one forwarder until `lease_until`; `body` is decrypted."""
+
+    req_id: int
+    msgid: str
+    tx_id: str
+    infno: str
+    person_key: str
+    body: Mapping[str, Any]
+    attempts: int
+    token: str
+    lease_until: float
+
+    def __repr__(self) -> str:
+        return f"Claim({self.msgid}, {self.infno}, attempt {self.attempts})"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A queued request as the diagnostic mode lists it (no body)."""
+
+    msgid: str
+    tx_id: str
+    infno: str
+    person_key: str
+    head: bool
+    attempts: int
+    next_attempt_at: float
+    last_error: str
+    enqueued_at: float
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A request the platform refused for a business reason after its patient had left."""
+
+    msgid: str
+    tx_id: str
+    infno: str
+    person_key: str
+    status: str  # open, retried, resolved
+    message: str
+    attempts: int
+    dead_at: float
+    resolution: str
+    resolved_at: float | None
+    retry_msgid: str | None
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    """For the status bar and `medterm queue status`."""
+
+    pending: int
+    oldest_enqueued_at: float | None
+    next_attempt_at: float | None
+    dead_letters_open: int
+
+
+def decode_request(cipher: FieldCipher, row: Mapping[str, Any]) -> PlatformRequest:
+    """A `requests` row, decrypted."""
+    msgid = row["msgid"]
+    response = row["response"]
+    return PlatformRequest(
+        req_id=row["req_id"],
+        msgid=msgid,
+        tx_id=row["tx_id"],
+        infno=row["infno"],
+        body=cipher.decrypt_json("requests", "body", msgid, row["body"]),
+        status=RequestStatus(row["status"]),
+        response=None
+        if response is None
+        else cipher.decrypt_json("requests", "response", msgid, response),
+        error=row["error"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def enqueue_in(
+    conn: sqlite3.Connection, req_id: int, person_key: str, *, seq: int, now: float
+) -> None:
+    """Queue a written request inside the caller's transaction (`Journal.prepare_request`)."""
+    conn.execute(
+        "INSERT INTO outbox (req_id, person_key, seq, head, next_attempt_at, enqueued_at) "
+        "VALUES (?, ?, ?, 0, ?, ?)",
+        (req_id, person_key, seq, now, now),
+    )
+    _promote(conn, person_key)
+
+
+def _promote(conn: sqlite3.Connection, person_key: str) -> None:
+    """Make the person's oldest queued row the head, unless a dead letter blocks the person."""
+    blocked = conn.execute(
+        "SELECT 1 FROM dead_letters WHERE person_key = ? AND status = 'open' LIMIT 1",
+        (person_key,),
+    ).fetchone()
+    if blocked:
+        return
+    first = conn.execute(
+        "SELECT req_id, head FROM outbox WHERE person_key = ? ORDER BY seq LIMIT 1",
+        (person_key,),
+    ).fetchone()
+    if first is not None and not first[1]:
+        conn.execute("UPDATE outbox SET head = 1 WHERE req_id = ?", (first[0],))
+
+
+class Outbox:
+    """Claims, acknowledges and reschedules queued requests; manages dead letters."""
+
+    def __init__(self, database: JournalDatabase, cipher: FieldCipher, *, clock: Clock) -> None:
+        self._database = database
+        self._cipher = cipher
+        self._clock = clock
+
+    def decode_request(self, row: Mapping[str, Any]) -> PlatformRequest:
+        return decode_request(self._cipher, row)
+
+    def claim(self, *, limit: int = 1, lease: float = 60.0) -> list[Claim]:
+        """Claim up to `limit` due heads (at most one per person), oldest due first.
+
+        Each claimed request is marked `sent` and its attempt counted before this returns, so
+        send it now; then `ack`, `reschedule` or `fail` it before `lease` seconds pass.
+        """
+        now = self._clock()
+        until = now + lease
+        claims: list[Claim] = []
+        with self._database.write(durable=False) as conn:
+            due = conn.execute(
+                "SELECT o.req_id, o.person_key, o.attempts, r.msgid, r.tx_id, r.infno, r.body "
+                "FROM outbox o JOIN requests r ON r.req_id = o.req_id "
+                "WHERE o.head = 1 AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at LIMIT ?",
+                (now, limit),
+            ).fetchall()
+            for req_id, person_key, attempts, msgid, tx_id, infno, body in due:
+                token = uuid.uuid4().hex
+                conn.execute(
+                    "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, "
+                    "claim_token = ? WHERE req_id = ?",
+                    (until, token, req_id),
+                )
+                conn.execute(
+                    "UPDATE requests SET status = 'sent', updated_at = ? WHERE req_id = ?",
+                    (now, req_id),
+                )
+                audit.append(
+                    conn,
+                    "request.sent",
+                    at=now,
+                    tx_id=tx_id,
+                    details={"msgid": msgid, "attempt": attempts + 1},
+                )
+                claims.append(
+                    Claim(
+                        req_id=req_id,
+                        msgid=msgid,
+                        tx_id=tx_id,
+                        infno=infno,
+                        person_key=person_key,
+                        body=self._cipher.decrypt_json("requests", "body", msgid, body),
+                        attempts=attempts + 1,
+                        token=token,
+                        lease_until=until,
+                    )
+                )
+        return claims
+
+    def ack(self, claim: Claim, response: Mapping[str, Any]) -> None:
+        """The platform answered `infcode=0`: record the response, dequeue, promote the next."""
+        now = self._clock()
+        blob = self._cipher.encrypt_json("requests", "response", claim.msgid, dict(response))
+        with self._database.write() as conn:
+            self._check_lease(conn, claim)
+            conn.execute(
+                "UPDATE requests SET status = 'succeeded', response = ?, error = '', "
+                "updated_at = ? WHERE req_id = ?",
+                (blob, now, claim.req_id),
+            )
+            conn.execute("DELETE FROM outbox WHERE req_id = ?", (claim.req_id,))
+            _promote(conn, claim.person_key)
+            audit.append(
+                conn, "request.succeeded", at=now, tx_id=claim.tx_id, details={"msgid": claim.msgid}
+            )
+
+    def reschedule(self, claim: Claim, *, error: str, delay: float, sent: bool = True) -> None:
+        """Try again after `delay` seconds (the forwarder's back-off), with the same msgid.
+
+        `sent=True` (a timeout, `infcode=-1`, a broken answer) leaves the outcome `unknown`;
+        `sent=False` (the connection never opened) puts it back to `prepared`. `error` is plain
+        text without personal data.
+        """
+        now = self._clock()
+        status = RequestStatus.UNKNOWN if sent else RequestStatus.PREPARED
+        with self._database.write() as conn:
+            self._check_lease(conn, claim)
+            conn.execute(
+                "UPDATE outbox SET next_attempt_at = ?, claim_token = NULL, last_error = ? "
+                "WHERE req_id = ?",
+                (now + max(delay, 0.0), error, claim.req_id),
+            )
+            conn.execute(
+                "UPDATE requests SET status = ?, error = ?, updated_at = ? WHERE req_id = ?",
+                (status.value, error, now, claim.req_id),
+            )
+            audit.append(
+                conn,
+                f"request.{status.value}",
+                at=now,
+                tx_id=claim.tx_id,
+                details={"msgid": claim.msgid, "retry_in": round(delay, 3)},
+            )
+
+    def fail(
+        self, claim: Claim, *, message: str, response: Mapping[str, Any] | None = None
+    ) -> None:
+        """The platform refused (`infcode=-2`): the request fails and becomes a dead letter.
+
+        The person's later requests wait until the dead letter is retried or resolved.
+        `message` is the platform's err_msg (shown to the technician; no personal data).
+        """
+        now = self._clock()
+        blob = (
+            None
+            if response is None
+            else self._cipher.encrypt_json("requests", "response", claim.msgid, dict(response))
+        )
+        with self._database.write() as conn:
+            row = self._check_lease(conn, claim)
+            conn.execute(
+                "UPDATE requests SET status = 'failed', response = coalesce(?, response), "
+                "error = ?, updated_at = ? WHERE req_id = ?",
+                (blob, message, now, claim.req_id),
+            )
+            conn.execute(
+                "INSERT INTO dead_letters (req_id, person_key, seq, status, message, attempts, "
+                "dead_at) VALUES (?, ?, ?, 'open', ?, ?, ?)",
+                (claim.req_id, claim.person_key, row["seq"], message, row["attempts"], now),
+            )
+            conn.execute("DELETE FROM outbox WHERE req_id = ?", (claim.req_id,))
+            audit.append(
+                conn,
+                "request.dead_letter",
+                at=now,
+                tx_id=claim.tx_id,
+                details={"msgid": claim.msgid},
+            )
+
+    def _check_lease(self, conn: sqlite3.Connection, claim: Claim) -> Mapping[str, Any]:
+        row = conn.execute(
+            "SELECT claim_token, seq, attempts FROM outbox WHERE req_id = ?", (claim.req_id,)
+        ).fetchone()
+        if row is None or row[0] != claim.token:
+            raise LeaseLostError(f"{claim.msgid}: claim {claim.token[:8]} no longer holds it")
+        return {"seq": row[1], "attempts": row[2]}
+
+    # -- dead letters -------------------------------------------------------------------------
+
+    def dead_letters(self, *, include_closed: bool = False) -> list[DeadLetter]:
+        """Dead letters, oldest first; only open ones unless `include_closed`."""
+        where = "" if include_closed else "WHERE d.status = 'open'"
+        rows = self._database.query(
+            "SELECT d.*, r.msgid, r.tx_id, r.infno, n.msgid AS retry_msgid FROM dead_letters d "
+            "JOIN requests r ON r.req_id = d.req_id "
+            f"LEFT JOIN requests n ON n.req_id = d.retry_req_id {where} ORDER BY d.dead_at"
+        )
+        return [
+            DeadLetter(
+                msgid=row["msgid"],
+                tx_id=row["tx_id"],
+                infno=row["infno"],
+                person_key=row["person_key"],
+                status=row["status"],
+                message=row["message"],
+                attempts=row["attempts"],
+                dead_at=row["dead_at"],
+                resolution=row["resolution"],
+                resolved_at=row["resolved_at"],
+                retry_msgid=row["retry_msgid"],
+            )
+            for row in rows
+        ]
+
+    def retry_dead_letter(self, msgid: str, *, new_msgid: str) -> PlatformRequest:
+        """Queue the refused request again, same body, under a new msgid, in its old place.
+
+        A new msgid because the platform did nothing with the refused one and may answer a
+        repeat of it with the same refusal; the old request stays `failed`.
+        """
+        now = self._clock()
+        with self._database.write() as conn:
+            dead = self._open_dead_letter(conn, msgid)
+            body = self._cipher.decrypt_json("requests", "body", msgid, dead["body"])
+            blob = self._cipher.encrypt_json("requests", "body", new_msgid, body)
+            cursor = conn.execute(
+                "INSERT INTO requests (msgid, tx_id, infno, body, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, 'prepared', ?, ?)",
+                (new_msgid, dead["tx_id"], dead["infno"], blob, now, now),
+            )
+            new_id = int(cursor.lastrowid or 0)
+            conn.execute(
+                "UPDATE dead_letters SET status = 'retried', resolved_at = ?, retry_req_id = ? "
+                "WHERE req_id = ?",
+                (now, new_id, dead["req_id"]),
+            )
+            conn.execute(
+                "INSERT INTO outbox (req_id, person_key, seq, head, next_attempt_at, enqueued_at) "
+                "VALUES (?, ?, ?, 0, ?, ?)",
+                (new_id, dead["person_key"], dead["seq"], now, now),
+            )
+            _promote(conn, dead["person_key"])
+            audit.append(
+                conn,
+                "dead_letter.retried",
+                at=now,
+                tx_id=dead["tx_id"],
+                details={"msgid": msgid, "new_msgid": new_msgid},
+            )
+        rows = self._database.query("SELECT * FROM requests WHERE req_id = ?", (new_id,))
+        return self.decode_request(rows[0])
+
+    def resolve_dead_letter(self, msgid: str, *, reason: str) -> None:
+        """Close a dead letter without sending it (a technician's decision, with a reason in
+        plain text); the person's later requests go on."""
+        if not reason.strip():
+            raise ValueError("resolving a dead letter needs a reason")
+        now = self._clock()
+        with self._database.write() as conn:
+            dead = self._open_dead_letter(conn, msgid)
+            conn.execute(
+                "UPDATE dead_letters SET status = 'resolved', resolution = ?, resolved_at = ? "
+                "WHERE req_id = ?",
+                (reason, now, dead["req_id"]),
+            )
+            _promote(conn, dead["person_key"])
+            audit.append(
+                conn,
+                "dead_letter.resolved",
+                at=now,
+                tx_id=dead["tx_id"],
+                details={"msgid": msgid, "reason": reason},
+            )
+
+    @staticmethod
+    def _open_dead_letter(conn: sqlite3.Connection, msgid: str) -> Mapping[str, Any]:
+        row = conn.execute(
+            "SELECT d.req_id, d.person_key, d.seq, d.status, r.tx_id, r.infno, r.body "
+            "FROM dead_letters d JOIN requests r ON r.req_id = d.req_id WHERE r.msgid = ?",
+            (msgid,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"dead letter {msgid}")
+        if row[3] != "open":
+            raise IllegalTransitionError(f"dead letter {msgid} is already {row[3]}")
+        keys = ("req_id", "person_key", "seq", "status", "tx_id", "infno", "body")
+        return dict(zip(keys, row, strict=True))
+
+    # -- inspection ---------------------------------------------------------------------------
+
+    def status(self) -> OutboxStatus:
+        conn = self._database.connection()
+        pending, oldest = conn.execute("SELECT count(*), min(enqueued_at) FROM outbox").fetchone()
+        (next_due,) = conn.execute(
+            "SELECT min(next_attempt_at) FROM outbox WHERE head = 1"
+        ).fetchone()
+        (dead,) = conn.execute("SELECT count(*) FROM dead_letters WHERE status = 'open'").fetchone()
+        return OutboxStatus(
+            pending=pending,
+            oldest_enqueued_at=oldest,
+            next_attempt_at=next_due,
+            dead_letters_open=dead,
+        )
+
+    def items(self, *, limit: int = 100) -> list[OutboxItem]:
+        """The oldest queued requests (diagnostic mode, `medterm queue status`)."""
+        rows = self._database.query(
+            "SELECT o.*, r.msgid, r.tx_id, r.infno FROM outbox o "
+            "JOIN requests r ON r.req_id = o.req_id ORDER BY o.enqueued_at, o.seq LIMIT ?",
+            (limit,),
+        )
+        return [
+            OutboxItem(
+                msgid=row["msgid"],
+                tx_id=row["tx_id"],
+                infno=row["infno"],
+                person_key=row["person_key"],
+                head=bool(row["head"]),
+                attempts=row["attempts"],
+                next_attempt_at=row["next_attempt_at"],
+                last_error=row["last_error"],
+                enqueued_at=row["enqueued_at"],
+            )
+            for row in rows
+        ]

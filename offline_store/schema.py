@@ -1,0 +1,126 @@
+"""The journal's schema as a list of migrations; `PRAGMA user_version` counts those applied.
+
+Append a new function to `MIGRATIONS` to change the schema; never edit one that has shipped.
+Columns named in docs/journal.md. Personal data only ever sits in the BLOB columns, encrypted
+field by field (`offline_store.crypto`); money is text (`Money` as "12.50"), times are Unix
+seconds (REAL) except the audit log's, which are ISO text because they are hashed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from offline_store.sequence import SEQUENCE_DDL
+
+_V1 = (
+    # small key/value facts: the key check value, the audit log's head
+    """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID""",
+    SEQUENCE_DDL,
+    """CREATE TABLE transactions (
+        tx_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('outpatient', 'pharmacy')),
+        state TEXT NOT NULL,
+        person_key TEXT,
+        identity BLOB,
+        bill BLOB,
+        estimated BLOB,
+        actual BLOB,
+        note TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        finished_at REAL
+    )""",
+    "CREATE INDEX transactions_state ON transactions (state, updated_at)",
+    "CREATE INDEX transactions_person ON transactions (person_key) WHERE person_key IS NOT NULL",
+    "CREATE INDEX transactions_finished ON transactions (finished_at) "
+    "WHERE finished_at IS NOT NULL",
+    """CREATE TABLE requests (
+        req_id INTEGER PRIMARY KEY,
+        msgid TEXT NOT NULL UNIQUE,
+        tx_id TEXT NOT NULL REFERENCES transactions (tx_id) ON DELETE CASCADE,
+        infno TEXT NOT NULL,
+        body BLOB NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('prepared', 'sent', 'succeeded', 'failed', 'unknown')),
+        response BLOB,
+        error TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    )""",
+    "CREATE INDEX requests_tx ON requests (tx_id)",
+    "CREATE INDEX requests_open ON requests (status) "
+    "WHERE status IN ('prepared', 'sent', 'unknown')",
+    # the requests still to forward; only each person's oldest (head = 1) may be claimed
+    """CREATE TABLE outbox (
+        req_id INTEGER PRIMARY KEY REFERENCES requests (req_id) ON DELETE CASCADE,
+        person_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        head INTEGER NOT NULL,
+        next_attempt_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        claim_token TEXT,
+        last_error TEXT NOT NULL DEFAULT '',
+        enqueued_at REAL NOT NULL
+    )""",
+    "CREATE INDEX outbox_person ON outbox (person_key, seq)",
+    "CREATE INDEX outbox_ready ON outbox (next_attempt_at) WHERE head = 1",
+    "CREATE INDEX outbox_age ON outbox (enqueued_at)",
+    """CREATE TABLE dead_letters (
+        req_id INTEGER PRIMARY KEY REFERENCES requests (req_id) ON DELETE CASCADE,
+        person_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'retried', 'resolved')),
+        message TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        dead_at REAL NOT NULL,
+        resolution TEXT NOT NULL DEFAULT '',
+        resolved_at REAL,
+        retry_req_id INTEGER
+    )""",
+    "CREATE INDEX dead_letters_open ON dead_letters (person_key) WHERE status = 'open'",
+    """CREATE TABLE payments (
+        payment_id INTEGER PRIMARY KEY,
+        tx_id TEXT NOT NULL REFERENCES transactions (tx_id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        order_no TEXT NOT NULL UNIQUE,
+        amount TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'collected', 'refunded', 'failed')),
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    )""",
+    "CREATE INDEX payments_tx ON payments (tx_id)",
+    """CREATE TABLE adjustments (
+        adj_id INTEGER PRIMARY KEY,
+        tx_id TEXT NOT NULL REFERENCES transactions (tx_id) ON DELETE CASCADE,
+        amount TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        settled INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL,
+        settled_at REAL
+    )""",
+    "CREATE INDEX adjustments_tx ON adjustments (tx_id)",
+    "CREATE INDEX adjustments_open ON adjustments (settled) WHERE settled = 0",
+    # append-only: kept after a purge; hashes are 32-byte SHA-256 digests
+    """CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        time TEXT NOT NULL,
+        event TEXT NOT NULL,
+        tx_id TEXT,
+        details TEXT NOT NULL,
+        prev_hash BLOB NOT NULL,
+        hash BLOB NOT NULL
+    )""",
+    """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+)
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    """Every table of the first release."""
+    for statement in _V1:
+        conn.execute(statement)
+
+
+MIGRATIONS = (_v1_initial,)
