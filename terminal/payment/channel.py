@@ -126,7 +126,11 @@ class GatewayChannel:
         return settled(result)
 
     def _give_up(self, order_no: str, error: PaymentError) -> PaymentResult:
-        closed = self.close(order_no)
+        try:
+            closed = self.close(order_no)
+        except GatewayUnavailable as err:
+            # The order exists and may have been paid meanwhile: not "no money was taken".
+            raise PaymentAmbiguous(f"{order_no}: could not close it, outcome unknown") from err
         if closed.paid:
             return closed
         raise error

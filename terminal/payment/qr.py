@@ -10,9 +10,14 @@ from collections.abc import Callable
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-from terminal.domain.money import Money
+from terminal.domain.money import ZERO, Money
 from terminal.payment.channel import GatewayChannel, settled
-from terminal.payment.errors import PaymentDeclined, PaymentRejected
+from terminal.payment.errors import (
+    GatewayUnavailable,
+    PaymentAmbiguous,
+    PaymentDeclined,
+    PaymentRejected,
+)
 from terminal.payment.gateway import GatewayClient
 from terminal.payment.results import ChannelKind, PaymentResult, PaymentState, QrOrder
 
@@ -68,7 +73,11 @@ class QrChannel(GatewayChannel):
     ) -> PaymentResult:
         """Poll until paid; on timeout (default `pay_timeout`) or cancel, close the order and
         raise PaymentTimeout or PaymentCancelled. Paid at the last moment wins over both."""
-        first = self.query(order_no)
+        try:
+            first = self.query(order_no)
+        except (PaymentAmbiguous, GatewayUnavailable):
+            # Not known yet: keep waiting; the close at the deadline decides.
+            first = PaymentResult(order_no, self.kind, PaymentState.PENDING, ZERO)
         if first.state is PaymentState.PENDING:
             return self._await_outcome(first, timeout, cancel)
         return settled(first)
