@@ -47,7 +47,7 @@ def sign(private_key_hex: str, public_key_hex: str, data: bytes) -> bytes:
     """Sign `data` (SM3 with the signer's Z value, as GM/T 0009 prescribes); 64 bytes r||s."""
     _check_hex(private_key_hex, 64, "private key")
     _check_hex(public_key_hex, 128, "public key")
-    crypt = sm2.CryptSM2(private_key=private_key_hex, public_key=public_key_hex)
+    crypt = _crypt(private_key_hex, public_key_hex)
     return bytes.fromhex(crypt.sign_with_sm3(data))
 
 
@@ -60,11 +60,20 @@ def verify(public_key_hex: str, data: bytes, signature: bytes) -> bool:
     s = int.from_bytes(signature[32:], "big")
     if not (0 < r < _N and 0 < s < _N):
         return False
-    crypt = sm2.CryptSM2(private_key="", public_key=public_key_hex)
+    crypt = _crypt("", public_key_hex)
     try:
         return bool(crypt.verify_with_sm3(signature.hex(), data))
     except (ValueError, TypeError, ZeroDivisionError):
         return False
+
+
+def _crypt(private_key_hex: str, public_key_hex: str) -> sm2.CryptSM2:
+    """gmssl's constructor does `public_key.lstrip("04")` for keys starting with "04", which
+    strips every leading 0 and 4 of the key itself (1 key in 256 could never sign or verify);
+    our keys carry no prefix, so set the key after construction."""
+    crypt = sm2.CryptSM2(private_key=private_key_hex, public_key="")
+    crypt.public_key = public_key_hex
+    return crypt
 
 
 def _check_hex(value: str, length: int, what: str) -> None:
