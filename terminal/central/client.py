@@ -182,7 +182,7 @@ class PlatformClient:
             inf_time=(inf_time or self._clock()).strftime(INF_TIME_FORMAT),
             insuplc_admdvs=insuplc_admdvs,
         )
-        self._envelope(prepared, sign_no="")
+        self._unsigned_envelope(prepared, sign_no="")  # refuses now what send() would refuse
         return prepared
 
     def send(self, prepared: PreparedRequest) -> ParsedResponse:
@@ -190,8 +190,11 @@ class PlatformClient:
         typed error. Signs in first when this session has not."""
         if prepared.infno != "9001" and not self._sign_no:
             self._sign_in_for(prepared)
-        envelope = self._envelope(prepared, sign_no=self._sign_no)
-        return self._post(prepared, envelope).raise_for_infcode()
+        return self._post(prepared, self.envelope_for(prepared)).raise_for_infcode()
+
+    def envelope_for(self, prepared: PreparedRequest) -> dict[str, Any]:
+        """The envelope `send` would post now (signed when signing is on)."""
+        return self._envelope(prepared, sign_no=self._sign_no)
 
     def execute(self, prepared: PreparedRequest) -> Any:
         """`send`, then the typed result of results.py for its infno."""
@@ -399,7 +402,15 @@ class PlatformClient:
             ) from err
 
     def _envelope(self, prepared: PreparedRequest, *, sign_no: str) -> dict[str, Any]:
-        envelope = build_envelope(
+        envelope = self._unsigned_envelope(prepared, sign_no=sign_no)
+        if self._platform.signs:
+            envelope = signed(
+                envelope, self._platform.private_key_hex, self._platform.public_key_hex
+            )
+        return envelope
+
+    def _unsigned_envelope(self, prepared: PreparedRequest, *, sign_no: str) -> dict[str, Any]:
+        return build_envelope(
             self._sender,
             prepared.infno,
             prepared.msgid,
@@ -408,11 +419,6 @@ class PlatformClient:
             sign_no=sign_no,
             insuplc_admdvs=prepared.insuplc_admdvs,
         )
-        if self._platform.signs:
-            envelope = signed(
-                envelope, self._platform.private_key_hex, self._platform.public_key_hex
-            )
-        return envelope
 
     def _post(self, prepared: PreparedRequest, envelope: Mapping[str, Any]) -> ParsedResponse:
         where = {"infno": prepared.infno, "msgid": prepared.msgid}

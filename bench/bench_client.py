@@ -1,0 +1,294 @@
+"""Client-side overhead of one platform call: time in `PlatformClient`, excluding the server.
+
+A minimal keep-alive server (its own process, so it does not share our GIL) answers every POST
+instantly with one canned, valid 2207 response. The baseline is the same request bytes sent
+with `http.client` on a keep-alive connection and the body read, nothing else; the client run
+is `PlatformClient.execute(prepared)` (envelope, JSON encode, requests, strict parse, checked
+Breakdown). Batches of both alternate so drift hits both alike; the overhead is the difference
+of the medians. Then the same with signtype SM2: signing each request and verifying each
+(pre-signed) response.
+
+    .venv/bin/python -m bench.bench_client [--calls 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from terminal import sm2
+from terminal.central.client import PlatformClient
+from terminal.central.envelope import encode
+from terminal.central.msgid import MsgidAllocator
+from terminal.central.paths import TRANSACTION_PATHS
+from terminal.config import TerminalConfig
+from terminal.services import ServiceProcess, python_module_argv
+
+FIXMEDINS = "H44030000001"
+SETLINFO = {
+    "setl_id": "S4403000000000001",
+    "mdtrt_id": "M1",
+    "psn_no": "P1",
+    "psn_name": "张三",
+    "insutype": "310",
+    "psn_type": "11",
+    "med_type": "11",
+    "setl_time": "2026-11-23 12:00:00",
+    "medfee_sumamt": "100.00",
+    "fulamt_ownpay_amt": "10.00",
+    "overlmt_selfpay": "0.00",
+    "preselfpay_amt": "5.00",
+    "inscp_scp_amt": "85.00",
+    "act_pay_dedc": "0.00",
+    "hifp_pay": "60.00",
+    "pool_prop_selfpay": "25.00",
+    "cvlserv_pay": "0.00",
+    "hifes_pay": "0.00",
+    "hifmi_pay": "0.00",
+    "hifob_pay": "0.00",
+    "maf_pay": "0.00",
+    "oth_pay": "0.00",
+    "fund_pay_sumamt": "60.00",
+    "psn_part_amt": "40.00",
+    "acct_pay": "30.00",
+    "acct_mulaid_pay": "0.00",
+    "psn_cash_pay": "10.00",
+    "balc": "470.00",
+    "medins_setl_id": "",
+}
+SETTLE_INPUT = {
+    "data": {
+        "psn_no": "P1",
+        "mdtrt_cert_type": "02",
+        "mdtrt_cert_no": "440300199001011234",
+        "med_type": "11",
+        "medfee_sumamt": "100.00",
+        "psn_setlway": "01",
+        "mdtrt_id": "M1",
+        "chrg_bchno": "B1",
+        "acct_used_flag": "1",
+        "insutype": "310",
+        "invono": "",
+        "fulamt_ownpay_amt": "10.00",
+        "overlmt_selfpay": "0.00",
+        "preselfpay_amt": "5.00",
+        "inscp_scp_amt": "85.00",
+        "mulaid_psn_no": "",
+    },
+    "drug_trac_info": [],
+}
+
+
+def canned_response(platform_keys: sm2.SM2KeyPair, *, signed: bool) -> bytes:
+    response: dict[str, Any] = {
+        "infcode": 0,
+        "inf_refmsgid": "440300202611231200000000000001",
+        "refmsg_time": "20261123120000000",
+        "respond_time": "20261123120000001",
+        "err_msg": "",
+        "warn_msg": "",
+        "output": {
+            "setlinfo": SETLINFO,
+            "setldetail": [
+                {"fund_pay_type": "310100", "fund_pay_type_name": "统筹", "fund_payamt": "60.00"}
+            ],
+            "signinoutb": {"sign_no": "N1", "sign_time": "2026-11-23 12:00:00"},
+        },
+        "signtype": "SM2" if signed else "NONE",
+        "cainfo": "",
+    }
+    if signed:
+        signature = sm2.sign(
+            platform_keys.private_key_hex,
+            platform_keys.public_key_hex,
+            sm2.canonical_json(response),
+        )
+        response["signdata"] = signature.hex()
+    return json.dumps(response, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def serve(platform_keys: sm2.SM2KeyPair) -> None:
+    """The canned server: one instant answer per POST, keep-alive, Nagle off."""
+    bodies = {
+        False: canned_response(platform_keys, signed=False),
+        True: canned_response(platform_keys, signed=True),
+    }
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def do_POST(self) -> None:
+            request = self.rfile.read(int(self.headers["Content-Length"]))
+            body = bodies[b'"signdata"' in request]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
+    server.serve_forever()
+
+
+class MemoryCounter:
+    """Msgids in memory: the SQLite counter's fsync is the journal's cost, not the client's."""
+
+    def __init__(self) -> None:
+        self.second, self.value = "", -1
+
+    def allocate(self, second: str, width: int) -> tuple[str, int]:
+        if second > self.second:
+            self.second, self.value = second, -1
+        self.value = (
+            self.value + 1
+        ) % 10**width  # the bench reuses msgids: the server ignores them
+        return self.second, self.value
+
+
+def make_client(url: str, platform_public_key: str, *, signtype: str) -> PlatformClient:
+    platform: dict[str, Any] = {"base_url": url, "signtype": signtype}
+    if signtype == "SM2":
+        keys = sm2.SM2KeyPair.generate()
+        platform.update(
+            private_key_hex=keys.private_key_hex,
+            public_key_hex=keys.public_key_hex,
+            platform_public_keys=[platform_public_key],
+        )
+    config = TerminalConfig.from_mapping(
+        {
+            "terminal": {
+                "fixmedins_code": FIXMEDINS,
+                "fixmedins_name": "测试医院",
+                "region": "440300",
+                "terminal_id": "BENCH",
+                "slot": 0,
+                "opter_type": "2",
+                "opter": "BENCH",
+                "opter_name": "bench",
+                "recer_sys_code": "FSI",
+                "institution_kind": "hospital",
+            },
+            "platform": platform,
+            "store": {"data_dir": "/tmp"},
+        },
+        base_dir=Path("/tmp"),
+    )
+    allocator = MsgidAllocator(FIXMEDINS, 0, 1, MemoryCounter(), datetime.now)
+    client = PlatformClient(config, allocator)
+    client.sign_in()
+    return client
+
+
+def timed(fn: Callable[[], Any], calls: int) -> list[float]:
+    samples = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def measure(
+    url: str, platform_public_key: str, *, signtype: str, calls: int, batch: int = 100
+) -> dict[str, float]:
+    client = make_client(url, platform_public_key, signtype=signtype)
+    prepared = client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+    body = encode(client.envelope_for(prepared))  # the bytes the client sends
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port)
+    path = TRANSACTION_PATHS["2207"]
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+
+    def raw() -> None:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+
+    def full() -> None:
+        client.execute(prepared)
+
+    def with_prepare() -> None:
+        client.execute(client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300"))
+
+    baseline: list[float] = []
+    execute: list[float] = []
+    prepared_too: list[float] = []
+    for fn in (raw, full, with_prepare):
+        timed(fn, 50)  # warm up connections and caches
+    done = 0
+    while done < calls:
+        baseline += timed(raw, batch)
+        execute += timed(full, batch)
+        prepared_too += timed(with_prepare, batch)
+        done += batch
+    connection.close()
+    client.close()
+    base = statistics.median(baseline)
+    return {
+        "baseline_ms": base * 1000,
+        "execute_ms": statistics.median(execute) * 1000,
+        "prepare_execute_ms": statistics.median(prepared_too) * 1000,
+        "overhead_ms": (statistics.median(execute) - base) * 1000,
+        "overhead_with_prepare_ms": (statistics.median(prepared_too) - base) * 1000,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--serve", nargs=2, metavar=("PRIVATE", "PUBLIC"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(sm2.SM2KeyPair(*args.serve))
+        return 0
+    platform = sm2.SM2KeyPair.generate()
+    service = ServiceProcess.start(
+        python_module_argv(
+            "bench.bench_client", "--serve", platform.private_key_hex, platform.public_key_hex
+        ),
+        name="canned",
+    )
+    try:
+        print(
+            f"{'signtype':8} {'baseline':>9} {'execute':>9} {'+prepare':>9} {'overhead':>9} "
+            f"{'+prepare':>9} (median ms per call, {args.calls} calls)"
+        )
+        for signtype in ("NONE", "SM2"):
+            calls = args.calls if signtype == "NONE" else max(200, args.calls // 10)
+            r = measure(service.url, platform.public_key_hex, signtype=signtype, calls=calls)
+            print(
+                f"{signtype:8} {r['baseline_ms']:9.3f} {r['execute_ms']:9.3f} "
+                f"{r['prepare_execute_ms']:9.3f} {r['overhead_ms']:9.3f} "
+                f"{r['overhead_with_prepare_ms']:9.3f}"
+            )
+        data = sm2.canonical_json(SETTLE_INPUT)
+        keys = sm2.SM2KeyPair.generate()
+        signature = sm2.sign(keys.private_key_hex, keys.public_key_hex, data)
+        sign = timed(lambda: sm2.sign(keys.private_key_hex, keys.public_key_hex, data), 100)
+        verify = timed(lambda: sm2.verify(keys.public_key_hex, data, signature), 100)
+        print(
+            f"SM2 alone: sign {statistics.median(sign) * 1000:.3f} ms, "
+            f"verify {statistics.median(verify) * 1000:.3f} ms (gmssl, pure Python)"
+        )
+    finally:
+        service.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
