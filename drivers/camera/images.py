@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from drivers.face.errors import CameraSourceError
+from drivers.camera.errors import CameraSourceError
 
 
 def read_rgb(path: Path) -> np.ndarray:
@@ -27,3 +28,21 @@ def as_rgb_frame(image: np.ndarray) -> np.ndarray:
             f"frame must be H x W x 3 uint8 RGB, got {image.shape} {image.dtype}"
         )
     return np.ascontiguousarray(image)
+
+
+def fit(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale ``image`` to fit inside width x height and pad with black, like a camera frame.
+
+    Padding rather than cropping keeps a face near a tall photo's top edge inside the frame.
+    """
+    h, w = image.shape[:2]
+    if (w, h) == (width, height):
+        return image
+    scale = min(width / w, height / h)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    scaled = cv2.resize(image, size, interpolation=interpolation)
+    out = np.zeros((height, width, 3), dtype=np.uint8)
+    top, left = (height - size[1]) // 2, (width - size[0]) // 2
+    out[top : top + size[1], left : left + size[0]] = scaled
+    return out

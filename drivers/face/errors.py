@@ -1,8 +1,9 @@
 """Typed refusals of the face check (E400-E499), each with the sentence the person reads.
 
 The codes are grouped: E400-E409 detection and matching, E410-E419 liveness, E420-E429 the
-camera, E430-E439 face-only identification. `message_zh`/`message_en` are what the screen
-shows; `action` is what the person (or the technician, for E400/E42x) does next.
+camera (in `drivers.camera.errors`), E430-E439 face-only identification. `message_zh` and
+`message_en` are what the screen shows; `action` is what the person does next (or the
+technician, for E401).
 """
 
 from __future__ import annotations
@@ -84,29 +85,6 @@ class FaceNotSeenTimeoutError(FaceError):
     message_zh = "超时未检测到人脸，请正对摄像头"
     message_en = "no face seen before the time limit: please look at the camera"
     action = "Stand in front of the camera, face it, and try again."
-
-
-class CameraNoHardwareError(FaceError):
-    code = "E420"
-    message_zh = "未检测到摄像头"
-    message_en = "no camera found"
-    action = "Connect the camera (or set [devices.camera] source/path) and run `medterm diag`."
-
-
-class CameraFrameTimeoutError(FaceError):
-    code = "E421"
-    message_zh = "摄像头无画面"
-    message_en = "the camera delivers no pictures"
-    action = "Check the camera's cable; restart the terminal if it persists."
-
-
-class CameraSourceError(FaceError):
-    """An image or video file given as a camera cannot be read."""
-
-    code = "E422"
-    message_zh = "无法读取图像或视频文件"
-    message_en = "the image or video file cannot be read"
-    action = "Check the file path and format (JPEG/PNG image, or a video OpenCV can decode)."
 
 
 class FaceNotEnrolledError(FaceError):

@@ -32,8 +32,10 @@ class FaceSettings:
     """With several faces, the largest is used only if its area is this many times the next."""
     liveness_timeout: float = 8.0
     """Seconds the person has to blink once a face is seen (and to show a face at all)."""
+    blink_ear: float = 0.21
+    """Eye aspect ratio below which the eyes count as shut (open eyes measure 0.25-0.45)."""
     blink_drop: float = 0.75
-    """A blink is an eye aspect ratio below this fraction of the person's open-eye ratio."""
+    """...and below this fraction of the person's own open-eye ratio (both must hold)."""
     still_seconds: float = 1.0
     """Frames unchanged for this long are a still picture, refused at once."""
 
@@ -59,8 +61,8 @@ class FaceSettings:
             raise ConfigError("face.dominant_ratio must be at least 1")
         if self.liveness_timeout <= 0 or self.still_seconds <= 0:
             raise ConfigError("face.liveness_timeout and face.still_seconds must be positive")
-        if not 0.0 < self.blink_drop < 1.0:
-            raise ConfigError("face.blink_drop must be between 0 and 1")
+        if not 0.0 < self.blink_drop < 1.0 or not 0.0 < self.blink_ear < 1.0:
+            raise ConfigError("face.blink_drop and face.blink_ear must be between 0 and 1")
 
 
 def _number(key: str, raw: Any, kind: type[int] | type[float]) -> int | float:
