@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 from pcscd_process import Pcscd
 
+from drivers.idcard.reader import IdCardReader
 from drivers.smartcard.reader import SocialSecurityCardReader
 from simulators.devices.card import CardData, VirtualCard, VpcdCard
+from simulators.devices.idreader import IdCardFace, IdReaderSimulator
 
 TODAY = date(2026, 11, 23)
 
@@ -60,3 +62,20 @@ def make_card(pcscd: Pcscd) -> Iterator[object]:
     for card in made:
         card.remove()
     pcscd.wait_empty()
+
+
+@pytest.fixture
+def id_reader_sim() -> Iterator[IdReaderSimulator]:
+    simulator = IdReaderSimulator(
+        IdCardFace(name="张三丰", sex="1", id_number="11010519491231002X", birth_date="19491231")
+    )
+    yield simulator
+    simulator.close()
+
+
+@pytest.fixture
+def id_reader(id_reader_sim: IdReaderSimulator) -> Iterator[IdCardReader]:
+    reader = IdCardReader("idcard", port=id_reader_sim.path, timeout=0.5)
+    reader.start()
+    yield reader
+    reader.close()
