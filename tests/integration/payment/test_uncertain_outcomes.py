@@ -3,13 +3,13 @@ is resolved by querying the same order number, so the patient is never charged t
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-from simulators.paygate.testing import PaygateHandle, start_paygate
+from simulators.paygate.testing import PaygateHandle
 from terminal.domain.money import Money
 from terminal.payment import (
     CreditChannel,
@@ -95,14 +95,15 @@ def test_query_rides_over_a_transient_500(
     assert channel.query(no).paid
 
 
-def test_no_gateway_at_all_is_unavailable(tmp_path: Path) -> None:
-    gateway = start_paygate(tmp_path)
-    url = gateway.url
-    gateway.kill()
-    client = GatewayClient(url, query_attempts=2)
-    channel = PaymentCodeChannel(client)
-    with pytest.raises(GatewayUnavailable):
-        channel.charge("DOWN000001", Money("1.00"), ALIPAY_CODE)
-    with pytest.raises(GatewayUnavailable):
-        channel.query("DOWN000001")
-    client.close()
+def test_no_gateway_at_all_is_unavailable() -> None:
+    # A bound port that does not listen refuses connections, and no other process can take
+    # it while we hold it (a killed gateway's port could be reused by a parallel test).
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        client = GatewayClient(f"http://127.0.0.1:{holder.getsockname()[1]}", query_attempts=2)
+        channel = PaymentCodeChannel(client)
+        with pytest.raises(GatewayUnavailable):
+            channel.charge("DOWN000001", Money("1.00"), ALIPAY_CODE)
+        with pytest.raises(GatewayUnavailable):
+            channel.query("DOWN000001")
+        client.close()
