@@ -1,0 +1,75 @@
+"""`python -m simulators.central --world WORLD.json --db central.db --host H --port P`."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from simulators.central import identity, reconcile, reversal, settlement
+from simulators.central.clock import Clock
+from simulators.central.db import Database
+from simulators.central.platform import Handler, Platform
+from simulators.central.server import SimulatorServer
+from simulators.central.world import WorldError, load_world
+
+HANDLERS: dict[str, Handler] = {
+    "9001": identity.sign_in,
+    "1162": identity.decode_voucher,
+    "1191": identity.face_authorize,
+    "1101": identity.person_info,
+    "2201": settlement.register,
+    "2204": settlement.upload_fees,
+    "2205": settlement.cancel_fees,
+    "2206": settlement.outpatient_preview,
+    "2207": settlement.outpatient_settle,
+    "2208": settlement.outpatient_cancel,
+    "2101": settlement.pharmacy_preview,
+    "2102": settlement.pharmacy_settle,
+    "2103": settlement.pharmacy_cancel,
+    "2601": reversal.reverse,
+    "3201": reconcile.totals,
+    "3202": reconcile.details,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="simulators.central", description=__doc__)
+    parser.add_argument("--world", type=Path, required=True, help="world JSON file")
+    parser.add_argument("--db", type=Path, required=True, help="SQLite state file")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument(
+        "--require-signature",
+        action="store_true",
+        help="refuse signtype NONE (by default both NONE and verified SM2 are accepted)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        db = Database(args.db)
+        world = load_world(db, args.world)
+    except WorldError as err:
+        print(f"cannot start: {err}", file=sys.stderr)
+        return 2
+    platform = Platform(world, db, Clock(db), HANDLERS, args.require_signature)
+    server = SimulatorServer((args.host, args.port), platform)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    host, port = server.server_address[:2]
+    print(f"listening on http://{host}:{port}", flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""The hospital information system (HIS) under `/his/`: departments, doctors and fees, a
+person's unpaid orders, and marking orders paid (idempotent by setl_id).
+
+Answers are plain JSON (not the fsi envelope): `{"ok": true, ...}` with HTTP 200, or
+`{"ok": false, "error": "..."}` with 400 (malformed), 404 (unknown) or 409 (conflict).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from simulators.central.db import Database
+from simulators.central.world import World
+from terminal.domain.money import Money
+from terminal.errors import MoneyError
+
+Reply = tuple[int, dict[str, Any]]
+RXNO = re.compile(r"[A-Za-z0-9_-]{1,30}")
+
+
+def departments(world: World) -> Reply:
+    return 200, {"ok": True, "departments": world.departments}
+
+
+def unpaid_orders(db: Database, certno: str) -> Reply:
+    if not certno or len(certno) > 18:
+        return 400, {"ok": False, "error": "query parameter certno (18 characters) is required"}
+    rows = (
+        db.conn()
+        .execute(
+            "SELECT body FROM his_orders WHERE certno = ? AND paid_setl_id IS NULL ORDER BY seq",
+            (certno,),
+        )
+        .fetchall()
+    )
+    return 200, {"ok": True, "orders": [json.loads(r[0]) for r in rows]}
+
+
+def mark_paid(db: Database, body: Any) -> Reply:
+    if not isinstance(body, Mapping):
+        return 400, {"ok": False, "error": 'expected {"rxnos": [...], "setl_id": "..."}'}
+    rxnos, setl_id = body.get("rxnos"), body.get("setl_id")
+    if (
+        not isinstance(rxnos, list)
+        or not rxnos
+        or not all(isinstance(r, str) and RXNO.fullmatch(r) for r in rxnos)
+        or not isinstance(setl_id, str)
+        or not 0 < len(setl_id) <= 30
+    ):
+        return 400, {
+            "ok": False,
+            "error": "rxnos must be a non-empty list of order numbers, setl_id a settlement id",
+        }
+    with db.write() as conn:
+        for rxno in rxnos:
+            row = conn.execute(
+                "SELECT paid_setl_id FROM his_orders WHERE rxno = ?", (rxno,)
+            ).fetchone()
+            if row is None:
+                return 404, {"ok": False, "error": f"unknown order {rxno}"}
+            if row[0] not in (None, setl_id):
+                return 409, {"ok": False, "error": f"order {rxno} was paid by settlement {row[0]}"}
+        conn.executemany(
+            "UPDATE his_orders SET paid_setl_id = ? WHERE rxno = ?",
+            [(setl_id, rxno) for rxno in rxnos],
+        )
+    return 200, {"ok": True, "rxnos": rxnos, "setl_id": setl_id}
+
+
+def add_orders(db: Database, world: World, body: Any, now: datetime) -> Reply:
+    """Control endpoint: add orders for a person (by psn_no or certno)."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("orders"), list):
+        return 400, {"ok": False, "error": 'expected {"psn_no" or "certno", "orders": [...]}'}
+    with db.write() as conn:
+        person = _person(conn, body)
+        if person is None:
+            return 404, {"ok": False, "error": "unknown person"}
+        psn_no, certno = person
+        added = []
+        for n, raw in enumerate(body["orders"]):
+            try:
+                order = _order(conn, world, raw, now)
+            except ValueError as err:
+                return 400, {"ok": False, "error": f"orders[{n}]: {err}"}
+            conn.execute(
+                "INSERT INTO his_orders (rxno, psn_no, certno, body) VALUES (?, ?, ?, ?)",
+                (order["rxno"], psn_no, certno, json.dumps(order, ensure_ascii=False)),
+            )
+            added.append(order["rxno"])
+    return 200, {"ok": True, "rxnos": added}
+
+
+def _person(conn: sqlite3.Connection, body: Mapping[str, Any]) -> tuple[str, str] | None:
+    if isinstance(body.get("psn_no"), str):
+        row = conn.execute(
+            "SELECT psn_no, certno FROM persons WHERE psn_no = ?", (body["psn_no"],)
+        ).fetchone()
+    elif isinstance(body.get("certno"), str):
+        row = conn.execute(
+            "SELECT psn_no, certno FROM persons WHERE certno = ?", (body["certno"],)
+        ).fetchone()
+    else:
+        return None
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
+def _order(conn: sqlite3.Connection, world: World, raw: Any, now: datetime) -> dict[str, Any]:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("items"), list) or not raw["items"]:
+        raise ValueError("an order is an object with a non-empty items list")
+    rxno = raw.get("rxno")
+    if rxno is None:
+        seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM his_orders").fetchone()[0]
+        rxno = f"RX{now:%Y%m%d}{seq:08d}"
+    if not isinstance(rxno, str) or not RXNO.fullmatch(rxno):
+        raise ValueError("rxno must be 1-30 letters, digits, - or _")
+    if conn.execute("SELECT 1 FROM his_orders WHERE rxno = ?", (rxno,)).fetchone():
+        raise ValueError(f"order {rxno} already exists")
+    items = []
+    for item in raw["items"]:
+        code = item.get("med_list_codg") if isinstance(item, Mapping) else None
+        if code not in world.catalogue:
+            raise ValueError(f"item {str(code)[:30]!r} is not in the catalogue")
+        try:
+            pric = Money.parse(item.get("pric"), field="pric")
+            cnt = str(item.get("cnt", "1"))
+            Money(1).times(cnt)
+        except (MoneyError, ArithmeticError, ValueError) as err:
+            raise ValueError(str(err)) from None
+        items.append(
+            {
+                "med_list_codg": code,
+                "name": world.catalogue[code].name,
+                "pric": str(pric),
+                "cnt": cnt,
+            }
+        )
+    return {
+        "rxno": rxno,
+        "dept_code": str(raw.get("dept_code", "")),
+        "dept_name": str(raw.get("dept_name", "")),
+        "dr_code": str(raw.get("dr_code", "")),
+        "dr_name": str(raw.get("dr_name", "")),
+        "created": str(raw.get("created", f"{now:%Y-%m-%d %H:%M:%S}")),
+        "items": items,
+    }

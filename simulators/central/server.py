@@ -1,0 +1,228 @@
+"""HTTP/1.1 keep-alive front of the simulator: routing, body limits, faults, connection resets.
+
+Stdlib `ThreadingHTTPServer`: one thread per connection suits a few dozen terminals and keeps
+the simulator dependency-free. Responses are written in one `send` (head and body together,
+Nagle off) so keep-alive clients never wait on delayed ACKs. Every `/fsi/` answer is HTTP 200
+with an envelope; a malformed request gets infcode -2 and a message, never a 500.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import struct
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from simulators.central import control, his
+from simulators.central.envelope import parse_json, parse_request
+from simulators.central.faults import Faults
+from simulators.central.fields import Rejected
+from simulators.central.platform import Platform, internal_error
+from terminal.central.paths import CALL_SERVICE_PATH, TRANSACTION_PATHS
+
+MAX_BODY = 1 << 20  # 1 MiB: larger requests are refused by their Content-Length, unread
+IDLE_TIMEOUT = 300.0  # seconds a keep-alive connection may sit idle
+GARBAGE = b"<html><body>502 Bad Gateway (simulated garbage body)</body></html>"
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+class SimulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+    def __init__(self, address: tuple[str, int], platform: Platform) -> None:
+        self.platform = platform
+        self.faults = Faults()
+        super().__init__(address, RequestHandler)
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    timeout = IDLE_TIMEOUT
+    server: SimulatorServer
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: request lines may carry ID numbers (HIS queries) and must not be logged."""
+
+    def _dispatch(self, method: str) -> None:
+        path, _, query = self.path.partition("?")
+        try:
+            if path.startswith("/_sim/"):
+                self._control(method, path, query)
+            elif self.server.faults.offline() and path.startswith(("/fsi/", "/his/")):
+                self._reset()
+            elif path.startswith("/fsi/"):
+                self._fsi(method, path)
+            elif path.startswith("/his/"):
+                self._his(method, path, query)
+            else:
+                self._json(404, {"ok": False, "error": f"nothing at {path[:100]}"})
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception:
+            internal_error(f"{method} {path[:100]}")
+            self._send(500, b'{"ok": false, "error": "internal error"}', JSON_TYPE, close=True)
+
+    # --- /fsi/: the platform -------------------------------------------------------------
+
+    def _fsi(self, method: str, path: str) -> None:
+        platform = self.server.platform
+        received = platform.clock.now()
+        body = self._body()
+        if body is None:
+            return
+        try:
+            if method != "POST":
+                raise Rejected("请求方法错误", "transactions are sent with POST")
+            request = parse_request(body, platform.world, platform.require_signature)
+            if path != CALL_SERVICE_PATH and TRANSACTION_PATHS[request.infno] != path:
+                raise Rejected(
+                    "交易路径与交易编号不符",
+                    f"path {path[:80]} is not the path of infno {request.infno}",
+                )
+        except Rejected as err:
+            self._send(200, platform.rejection(err.message, received), JSON_TYPE)
+            return
+        delay, mode = self.server.faults.pick(request.infno)
+        if delay:
+            time.sleep(delay / 1000)
+        if mode == "http_503":
+            self._json(503, {"ok": False, "error": "service unavailable (simulated)"})
+            return
+        if mode == "reset_before":
+            self._reset()
+            return
+        try:
+            response = platform.execute(request, received)
+        except Exception:
+            internal_error(f"infno {request.infno}")
+            response = platform.responder.body(
+                -1, {}, received=received, err_msg="平台内部错误 (internal platform error)"
+            )
+        if mode == "drop_after_commit":
+            self._reset()
+        elif mode == "garbage_body":
+            self._send(200, GARBAGE, "text/html")
+        elif mode == "infcode_minus1":
+            failure = platform.responder.body(
+                -1, {}, received=received, err_msg="系统异常 (simulated system failure)"
+            )
+            self._send(200, failure, JSON_TYPE)
+        else:
+            self._send(200, response, JSON_TYPE)
+
+    def _body(self) -> bytes | None:
+        """The request body, or None after answering -2 for a missing/oversized length."""
+        platform = self.server.platform
+        if self.headers.get("Transfer-Encoding"):
+            self._too_bad("Transfer-Encoding is not supported; send Content-Length")
+            return None
+        raw = self.headers.get("Content-Length")
+        try:
+            length = int(raw) if raw is not None else 0
+        except ValueError:
+            length = -1
+        if length < 0 or (raw is None and self.command == "POST"):
+            self._too_bad("a valid Content-Length is required")
+            return None
+        if length > MAX_BODY:
+            self._too_bad(f"request body larger than {MAX_BODY} bytes")
+            return None
+        del platform
+        return self.rfile.read(length) if length else b""
+
+    def _too_bad(self, problem: str) -> None:
+        platform = self.server.platform
+        body = platform.rejection(f"请求无法处理 ({problem})", platform.clock.now())
+        self._send(200, body, JSON_TYPE, close=True)
+
+    # --- /his/ and /_sim/ ----------------------------------------------------------------
+
+    def _his(self, method: str, path: str, query: str) -> None:
+        platform = self.server.platform
+        if (method, path) == ("GET", "/his/departments"):
+            self._json(*his.departments(platform.world))
+        elif (method, path) == ("GET", "/his/orders"):
+            certno = _param(query, "certno")
+            self._json(*his.unpaid_orders(platform.db, certno))
+        elif (method, path) == ("POST", "/his/orders/paid"):
+            body = self._json_body()
+            if body is not _INVALID:
+                self._json(*his.mark_paid(platform.db, body))
+        else:
+            self._json(404, {"ok": False, "error": f"no HIS endpoint {method} {path[:100]}"})
+
+    def _control(self, method: str, path: str, query: str) -> None:
+        if not _loopback(self.client_address[0]):
+            self._json(403, {"ok": False, "error": "control endpoints answer loopback only"})
+            return
+        body = self._json_body() if method == "POST" else None
+        if body is _INVALID:
+            return
+        server = self.server
+        self._json(*control.handle(server.platform, server.faults, method, path, query, body))
+
+    def _json_body(self) -> Any:
+        raw = self._body()
+        if raw is None:
+            return _INVALID
+        try:
+            return parse_json(raw)
+        except Rejected:
+            self._json(400, {"ok": False, "error": "body is not UTF-8 JSON"})
+            return _INVALID
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _json(self, status: int, payload: dict[str, Any]) -> None:
+        self._send(status, json.dumps(payload, ensure_ascii=False).encode(), JSON_TYPE)
+
+    def _send(self, status: int, body: bytes, content_type: str, *, close: bool = False) -> None:
+        phrase = HTTPStatus(status).phrase
+        head = (
+            f"HTTP/1.1 {status} {phrase}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n"
+        )
+        if close or self.close_connection:
+            head += "Connection: close\r\n"
+            self.close_connection = True
+        self.wfile.write(head.encode("ascii") + b"\r\n" + body)
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP RST and no response."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.rfile.close()
+        self.wfile.close()
+        self.connection.close()
+
+
+_INVALID = object()
+
+
+def _param(query: str, name: str) -> str:
+    from urllib.parse import parse_qs
+
+    values = parse_qs(query).get(name)
+    return values[0] if values else ""
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
