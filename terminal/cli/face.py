@@ -1,0 +1,138 @@
+"""`medterm face ...` (and `medterm diag face-...`): check the face pipeline from a console.
+
+    medterm face verify --reference ID_PHOTO --probe FRAME [--json]
+    medterm face liveness --video FILE [--fps 15] [--json]
+    medterm face threshold --folder DIR [--json]
+
+A technician uses these to see why a face check fails at a kiosk: the distance against the
+threshold, the liveness prompts as they change. Nothing is written anywhere; encodings are
+never printed (only distances).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from drivers.camera.file_source import FileCamera
+from drivers.camera.images import read_rgb
+from drivers.camera.source import CameraKind, CameraSettings
+from drivers.face import calibrate
+from drivers.face.engine import FaceEngine
+from drivers.face.liveness import LivenessCheck, Prompt
+from drivers.face.models import FaceModels
+from drivers.face.settings import FaceSettings
+from drivers.face.verifier import FaceVerifier, Reference
+from terminal.config import load_config
+from terminal.errors import MedtermError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """The top-level `face` group."""
+    group = subparsers.add_parser("face", help="face verification and liveness checks")
+    commands = group.add_subparsers(dest="face_command", required=True, metavar="SUBCOMMAND")
+    _add_commands(commands, prefix="")
+
+
+def register_diag(diag_subparsers: argparse._SubParsersAction) -> None:
+    """The same commands as `diag face-verify`, `diag face-liveness`, `diag face-threshold`."""
+    _add_commands(diag_subparsers, prefix="face-")
+
+
+def _add_commands(commands: argparse._SubParsersAction, prefix: str) -> None:
+    verify = commands.add_parser(prefix + "verify", help="1:1 match of a probe photo")
+    verify.add_argument("--reference", type=Path, required=True, help="reference (ID) photo")
+    verify.add_argument("--probe", type=Path, required=True, help="photo or camera frame")
+    _common(verify, verify_command)
+
+    liveness = commands.add_parser(prefix + "liveness", help="blink liveness over a video")
+    liveness.add_argument("--video", type=Path, required=True, help="video or still image")
+    liveness.add_argument("--fps", type=float, default=15.0, help="frames judged per second")
+    _common(liveness, liveness_command)
+
+    threshold = commands.add_parser(
+        prefix + "threshold", help="FAR/FRR per threshold over labelled photos"
+    )
+    threshold.add_argument("--folder", type=Path, required=True, help="<label>_<n>.jpg files")
+    _common(threshold, threshold_command)
+
+
+def _common(parser: argparse.ArgumentParser, handler: Handler) -> None:
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--config", type=Path, help="terminal.toml whose [face] to use")
+    parser.set_defaults(handler=handler)
+
+
+def _engine(args: argparse.Namespace) -> FaceEngine:
+    settings = (
+        FaceSettings.from_mapping(load_config(args.config).face) if args.config else FaceSettings()
+    )
+    return FaceEngine(FaceModels(), settings)
+
+
+def _report(args: argparse.Namespace, run: Callable[[], dict[str, Any]], text: str) -> int:
+    """Run; print the result as JSON or as ``text``; in JSON mode a typed error is JSON too."""
+    try:
+        result = run()
+    except MedtermError as err:
+        if not args.json:
+            raise
+        print(json.dumps({"ok": False, "error": err.as_dict()}, ensure_ascii=False))
+        return 2
+    if args.json:
+        print(json.dumps({"ok": True, **result}, ensure_ascii=False))
+    else:
+        print(text.format(**result))
+    return 0 if result.get("matched", True) else 1
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    def run() -> dict[str, Any]:
+        engine = _engine(args)
+        reference = Reference.from_photo(engine, read_rgb(args.reference))
+        probe = read_rgb(args.probe)
+        started = time.perf_counter()
+        verdict = FaceVerifier(engine).verify(probe, reference)
+        return {**verdict.as_dict(), "probe_ms": round((time.perf_counter() - started) * 1000)}
+
+    return _report(
+        args, run, "matched: {matched} (distance {distance:.3f}, threshold {threshold:.2f})"
+    )
+
+
+def liveness_command(args: argparse.Namespace) -> int:
+    def run() -> dict[str, Any]:
+        engine = _engine(args)
+        settings = CameraSettings(
+            source=CameraKind.FILE, path=args.video, fps=args.fps, realtime=False, loop=False
+        )
+        camera = FileCamera("cli-camera", settings)
+        camera.start()
+        try:
+            result = LivenessCheck(engine, on_prompt=_print_prompt).run(camera)
+        finally:
+            camera.close()
+        return {**result.as_wire(), "seconds": round(result.seconds, 2)}
+
+    return _report(args, run, "passed: {method} after {frames} frames ({seconds} s)")
+
+
+def threshold_command(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    cal = calibrate.calibrate(args.folder, engine)
+    if args.json:
+        print(json.dumps({"table": cal.table(), "skipped": cal.skipped}, ensure_ascii=False))
+    else:
+        print(calibrate.render(cal))
+    return 0
+
+
+def _print_prompt(prompt: Prompt) -> None:
+    print(f"prompt: {prompt}", file=sys.stderr)
