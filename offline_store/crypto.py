@@ -103,7 +103,7 @@ class FieldCipher:
         return hmac.new(self._lookup, message, hashlib.sha256).hexdigest()[:32]
 
 
-def _read_key(path: Path) -> bytes:
+def read_key(path: Path) -> bytes:
     mode = path.stat().st_mode
     if mode & 0o077:
         raise KeyFileError(f"{path}: mode {oct(mode & 0o777)} lets others read it (need 0600)")
@@ -142,7 +142,7 @@ def open_field_cipher(key_path: Path, database: JournalDatabase) -> FieldCipher:
     rows = database.query("SELECT value FROM meta WHERE key = ?", (_KEY_CHECK_META,))
     stored = rows[0]["value"] if rows else None
     if key_path.exists():
-        cipher = FieldCipher(_read_key(key_path))
+        cipher = FieldCipher(read_key(key_path))
     else:
         has_data = database.query("SELECT 1 FROM transactions LIMIT 1")
         if stored is not None or has_data:

@@ -97,6 +97,10 @@ class Journal:
             raise
         return cls(database, cipher, clock=clock)
 
+    def clock(self) -> float:
+        """The journal's clock (Unix seconds): the one time source of its records."""
+        return self._clock()
+
     def msgid_counter(self) -> SqliteMsgidCounter:
         """The persisted msgid counter, kept in this journal's file."""
         return SqliteMsgidCounter(self.database)

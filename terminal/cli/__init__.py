@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from terminal.errors import MedtermError
 
 # Each module registers its subcommands (and sets `handler` on its parsers).
-COMMAND_MODULES: tuple[str, ...] = ("terminal.cli.face",)
+COMMAND_MODULES: tuple[str, ...] = ("terminal.cli.face", "terminal.cli.journal")
 
 
 def build_parser() -> argparse.ArgumentParser:
