@@ -62,14 +62,15 @@ def card_sn(seed: str, card_no: str) -> str:
 
 
 def policies() -> dict[str, Any]:
-    """The shipped region policies, plus 110100 (another province) with 330600's parameters,
-    so a person insured there can be settled (without their personal account)."""
+    """The shipped region policies, plus two simulated insured regions so every cross-region
+    case can be settled: 440100 (same province as 440300: the account is usable) with 440300's
+    parameters, and 110100 (another province) with 330600's."""
     book = {
         path.stem: json.loads(path.read_text(encoding="utf-8"))
         for path in sorted(REGIONS_DIR.glob("*.json"))
     }
-    beijing = dict(book["330600"], region="110100", policy_version="110100-sim-2026.1")
-    book["110100"] = beijing
+    book["440100"] = dict(book["440300"], region="440100", policy_version="440100-sim-2026.1")
+    book["110100"] = dict(book["330600"], region="110100", policy_version="110100-sim-2026.1")
     return book
 
 

@@ -147,7 +147,7 @@ CASES: list[dict[str, Any]] = [
         "balc": "300.00",
         "face": "leslie_1.jpg",
         "card": "3.00",
-        "note": "cross-region, insured in 330600 (same province: account usable)",
+        "note": "cross-region, insured in 330600 (another province: account not usable)",
     },
     {
         "n": 11,
@@ -263,6 +263,17 @@ CASES: list[dict[str, Any]] = [
         "ytd": _ytd(maf="29990.00"),
         "card": "3.00",
         "note": "assistance cap almost used (maf_paid 29990)",
+    },
+    {
+        "n": 21,
+        "name": "梁志文",
+        "brdy": "1986-06-18",
+        "insutype": "310",
+        "psn_type": "11",
+        "region": "440100",
+        "balc": "420.00",
+        "card": "3.00",
+        "note": "cross-region within the province, insured in 440100 (account usable)",
     },
 ]
 

@@ -1,0 +1,279 @@
+"""The terminal's PlatformClient against the real platform simulator process: each injected
+fault becomes the typed error its docs promise, and an unknown outcome is resolved without
+ever settling twice (resend with the same msgid, or 2601)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from offline_store.sequence import SqliteMsgidCounter
+from simulators.central.testing import DEFAULT_WORLD, RunningSimulator, start_simulator
+from terminal.central import inputs
+from terminal.central.client import PlatformClient, PreparedRequest
+from terminal.central.errors import (
+    AmbiguousOutcomeError,
+    BusinessError,
+    PlatformError,
+    PlatformSystemError,
+    TransportError,
+)
+from terminal.central.msgid import MsgidAllocator
+from terminal.central.results import Settlement
+from terminal.config import TerminalConfig
+from terminal.domain.breakdown import Breakdown
+from terminal.domain.money import Money
+
+FIXMEDINS = "H44030000001"
+REGION = "440300"
+EMPLOYEE = ("44030000000000000001", "440300198503121010", "310")
+RETIREE = ("44030000000000000004", "440300195202141049", "310")
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimulator]:
+    running = start_simulator(tmp_path_factory.mktemp("central"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_faults(sim: RunningSimulator) -> Iterator[None]:
+    yield
+    sim.control("DELETE", "/_sim/faults")
+
+
+def make_client(url: str, tmp_path: Path, **platform: Any) -> PlatformClient:
+    config = TerminalConfig.from_mapping(
+        {
+            "terminal": {
+                "fixmedins_code": FIXMEDINS,
+                "fixmedins_name": "深圳市模拟第二人民医院",
+                "region": REGION,
+                "terminal_id": "IT-KIOSK",
+                "slot": 1,
+                "opter_type": "2",
+                "opter": "IT-KIOSK",
+                "opter_name": "自助机",
+                "recer_sys_code": "FSI",
+                "institution_kind": "hospital",
+            },
+            "platform": {"base_url": url, "signtype": "NONE", **platform},
+            "store": {"data_dir": str(tmp_path)},
+        }
+    )
+    counter = SqliteMsgidCounter(tmp_path / "sequence.db")
+    return PlatformClient(config, MsgidAllocator(FIXMEDINS, 1, 1, counter))
+
+
+@pytest.fixture
+def client(sim: RunningSimulator, tmp_path: Path) -> Iterator[PlatformClient]:
+    platform_client = make_client(sim.url, tmp_path)
+    yield platform_client
+    platform_client.close()
+
+
+def now() -> str:
+    return f"{datetime.now():%Y-%m-%d %H:%M:%S}"
+
+
+def visit(
+    client: PlatformClient, who: tuple[str, str, str]
+) -> tuple[inputs.SettlementRequest, Breakdown]:
+    """1101, 2201, 2204, 2206 through the typed API: a pre-settled outpatient bill."""
+    psn_no, certno, insutype = who
+    person = client.query_person(inputs.PersonQuery("02", certno, begntime=now(), certno=certno))
+    assert person.base.psn_no == psn_no
+    registration = client.register(
+        inputs.RegistrationRequest(
+            psn_no=psn_no,
+            insutype=insutype,
+            begntime=now(),
+            mdtrt_cert_type="02",
+            mdtrt_cert_no=certno,
+            ipt_otp_no=f"OTP{datetime.now():%H%M%S%f}",
+            atddr_no="D0101",
+            dr_name="陈建国",
+            dept_code="A01",
+            dept_name="内科",
+            caty="A03",
+        ),
+        insuplc_admdvs=REGION,
+    )
+    lines = [
+        inputs.FeeLine(
+            feedetl_sn=f"{n:04d}",
+            mdtrt_id=registration.mdtrt_id,
+            psn_no=psn_no,
+            chrg_bchno="B1",
+            rxno="",
+            fee_ocur_time=now(),
+            med_list_codg=code,
+            medins_list_codg=code,
+            det_item_fee_sumamt=Money(price).times(count),
+            cnt=Decimal(count),
+            pric=Money(price),
+            bilg_dept_codg="A01",
+            bilg_dr_codg="D0101",
+        )
+        for n, (code, price, count) in enumerate([("X1", "30.00", "2"), ("X3", "10.00", "1")])
+    ]
+    results = client.upload_fees(lines, insuplc_admdvs=REGION)
+    total = sum((line.det_item_fee_sumamt.amount for line in results), Decimal(0))
+    request = inputs.SettlementRequest(
+        psn_no=psn_no,
+        mdtrt_cert_type="02",
+        mdtrt_cert_no=certno,
+        med_type="11",
+        medfee_sumamt=Money(total),
+        psn_setlway="01",
+        mdtrt_id=registration.mdtrt_id,
+        chrg_bchno="B1",
+        acct_used_flag=True,
+        insutype=insutype,
+    )
+    return request, client.pre_settle(request, insuplc_admdvs=REGION)
+
+
+def settlements(sim: RunningSimulator, msgid: str) -> list[dict[str, Any]]:
+    return [
+        s for s in sim.control("GET", "/_sim/settlements")["settlements"] if s["msgid"] == msgid
+    ]
+
+
+def fault(sim: RunningSimulator, infno: str, mode: str, **extra: Any) -> None:
+    sim.control("POST", "/_sim/faults", {"rules": [{"infno": infno, "mode": mode, **extra}]})
+
+
+def test_an_outpatient_settlement_runs_end_to_end(
+    sim: RunningSimulator, client: PlatformClient
+) -> None:
+    request, presettled = visit(client, EMPLOYEE)
+    seen: list[PreparedRequest] = []
+    settled = client.settle(request, presettled, insuplc_admdvs=REGION, before_send=seen.append)
+    assert isinstance(settled, Settlement)
+    assert settled.breakdown.medfee_sumamt == Money("70.00")
+    assert settled.breakdown.medins_setl_id == seen[0].msgid
+    assert [s["state"] for s in settlements(sim, seen[0].msgid)] == ["settled"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "extra", "error"),
+    [
+        ("delay", {"ms": 2500}, AmbiguousOutcomeError),
+        ("http_503", {}, AmbiguousOutcomeError),
+        ("reset_before", {}, AmbiguousOutcomeError),
+        ("drop_after_commit", {}, AmbiguousOutcomeError),
+        ("garbage_body", {}, AmbiguousOutcomeError),
+        ("infcode_minus1", {}, PlatformSystemError),
+        # The simulator's "offline" resets each connection once its request head has arrived,
+        # so the client has sent the request: honestly ambiguous. A platform that cannot be
+        # reached at all is the stopped-simulator test below.
+        ("offline", {}, AmbiguousOutcomeError),
+    ],
+)
+def test_each_fault_is_the_documented_typed_error(
+    sim: RunningSimulator,
+    client: PlatformClient,
+    mode: str,
+    extra: dict[str, Any],
+    error: type[PlatformError],
+    tmp_path: Path,
+) -> None:
+    request, _ = visit(client, RETIREE)
+    impatient = make_client(sim.url, tmp_path / "impatient", read_timeout=1)
+    impatient.sign_in()
+    fault(sim, "*" if mode == "offline" else "2206", mode, count=1, **extra)
+    started = time.monotonic()
+    with pytest.raises(error) as caught:
+        impatient.pre_settle(request, insuplc_admdvs=REGION)
+    assert caught.value.may_have_executed
+    assert caught.value.infno == "2206"
+    assert time.monotonic() - started < 1.5  # the read timeout bounds every wait
+
+
+def test_an_unreachable_platform_is_a_transport_error(tmp_path: Path) -> None:
+    stopped = start_simulator(tmp_path)
+    url = stopped.url
+    stopped.stop()
+    client = make_client(url, tmp_path)
+    with pytest.raises(TransportError) as caught:
+        client.sign_in()
+    assert not caught.value.may_have_executed
+
+
+@pytest.mark.parametrize("mode", ["drop_after_commit", "infcode_minus1", "garbage_body"])
+def test_resending_the_same_msgid_settles_exactly_once(
+    sim: RunningSimulator, client: PlatformClient, mode: str
+) -> None:
+    request, presettled = visit(client, EMPLOYEE)
+    prepared = client.prepare("2207", inputs.settle(request, presettled), insuplc_admdvs=REGION)
+    fault(sim, "2207", mode, count=1)
+    with pytest.raises((AmbiguousOutcomeError, PlatformSystemError)):
+        client.execute(prepared)
+    assert len(settlements(sim, prepared.msgid)) == 1  # it did execute
+
+    again = client.execute(PreparedRequest.from_json(prepared.to_json()))
+    assert isinstance(again, Settlement)
+    assert again.breakdown.medins_setl_id == prepared.msgid
+    rows = settlements(sim, prepared.msgid)
+    assert len(rows) == 1 and rows[0]["setl_id"] == again.breakdown.setl_id
+
+
+def test_reversal_undoes_an_executed_settlement(
+    sim: RunningSimulator, client: PlatformClient
+) -> None:
+    request, presettled = visit(client, EMPLOYEE)
+    prepared = client.prepare("2207", inputs.settle(request, presettled), insuplc_admdvs=REGION)
+    fault(sim, "2207", "drop_after_commit", count=1)
+    with pytest.raises(AmbiguousOutcomeError):
+        client.execute(prepared)
+
+    client.reverse(prepared, request.psn_no)
+    client.reverse(prepared, request.psn_no)  # twice is harmless
+    assert [s["state"] for s in settlements(sim, prepared.msgid)] == ["reversed"]
+    with pytest.raises(BusinessError):
+        client.execute(prepared)  # a reversed msgid is never answered as settled
+
+    settled = client.settle(request, presettled, insuplc_admdvs=REGION)  # now under a new msgid
+    assert settled.breakdown.medfee_sumamt == presettled.medfee_sumamt
+
+
+def test_reversing_a_request_that_never_ran_is_harmless_and_final(
+    sim: RunningSimulator, client: PlatformClient
+) -> None:
+    request, presettled = visit(client, RETIREE)
+    prepared = client.prepare("2207", inputs.settle(request, presettled), insuplc_admdvs=REGION)
+    fault(sim, "2207", "reset_before", count=1)
+    with pytest.raises(AmbiguousOutcomeError):
+        client.execute(prepared)
+    assert settlements(sim, prepared.msgid) == []
+
+    client.reverse(prepared, request.psn_no)
+    assert settlements(sim, prepared.msgid) == []
+    with pytest.raises(BusinessError):
+        client.execute(prepared)  # arriving late after its reversal, it is refused
+
+
+def test_signed_requests_and_verified_responses(sim: RunningSimulator, tmp_path: Path) -> None:
+    world = json.loads(DEFAULT_WORLD.read_text())
+    institution = next(i for i in world["institutions"] if i["fixmedins_code"] == FIXMEDINS)
+    client = make_client(
+        sim.url,
+        tmp_path,
+        signtype="SM2",
+        private_key_hex=institution["private_key_hex"],
+        public_key_hex=institution["public_key_hex"],
+        platform_public_keys=[world["platform_key"]["public_key_hex"]],
+    )
+    signed_in = client.sign_in()
+    assert signed_in.platform_keys[0].public_key_hex == world["platform_key"]["public_key_hex"]
+    _, presettled = visit(client, EMPLOYEE)
+    assert presettled.medfee_sumamt == Money("70.00")
