@@ -18,7 +18,7 @@ MAX_BODY_BYTES = 64 * 1024
 # WeChat Pay's rule for merchant numbers: 6 to 32 of letters, digits, `_` and `-`.
 _NUMBER = re.compile(r"[A-Za-z0-9_\-]{6,32}")
 # Payment codes (付款码): 18 digits, WeChat Pay 10-15, Alipay 25-30 (credentials.md §3).
-_AUTH_CODE = re.compile(r"(1[0-5]|2[5-9]|30)\d{16}")
+_AUTH_CODE = re.compile(r"(1[0-5]|2[5-9]|30)[0-9]{16}")
 _TEXT_LIMIT = 128
 
 

@@ -13,18 +13,11 @@ from terminal.payment.gateway import GatewayClient
 from terminal.payment.results import ChannelKind, PaymentResult, PaymentState
 
 # credentials.md §3: 18 digits, WeChat Pay 10-15, Alipay 25-30.
-_PAYMENT_CODE = re.compile(r"(1[0-5]|2[5-9]|30)\d{16}")
+_PAYMENT_CODE = re.compile(r"(1[0-5]|2[5-9]|30)[0-9]{16}")
 
 
 def is_payment_code(text: str) -> bool:
     return bool(_PAYMENT_CODE.fullmatch(text))
-
-
-def wallet_of(code: str) -> str:
-    """`wechat` or `alipay`, for the receipt and the cashier's screen."""
-    if not is_payment_code(code):
-        raise InvalidPaymentCode("expected 18 digits starting 10-15 or 25-30")
-    return "wechat" if code[0] == "1" else "alipay"
 
 
 class PaymentCodeChannel(GatewayChannel):

@@ -6,15 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terminal.payment import InvalidPaymentCode, is_payment_code
-from terminal.payment.paycode import wallet_of
-
-
-@pytest.mark.parametrize(
-    ("code", "wallet"), [("134567890123456789", "wechat"), ("284567890123456789", "alipay")]
-)
-def test_wallet_is_read_from_the_prefix(code: str, wallet: str) -> None:
-    assert wallet_of(code) == wallet
+from terminal.payment import is_payment_code
 
 
 @pytest.mark.parametrize(
@@ -26,12 +18,11 @@ def test_wallet_is_read_from_the_prefix(code: str, wallet: str) -> None:
         "164567890123456789",
         "6901234567892",
         "13456789012345678x",
+        "13456789012345678\u0663",  # an Arabic-Indic digit, which \d accepts
     ],
 )
 def test_not_payment_codes(text: str) -> None:
     assert not is_payment_code(text)
-    with pytest.raises(InvalidPaymentCode):
-        wallet_of(text)
 
 
 @given(prefix=st.integers(0, 99), rest=st.from_regex(r"[0-9]{16}", fullmatch=True))
