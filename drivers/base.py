@@ -464,6 +464,11 @@ class Device:
             self._record_error(err)
             raise
 
+    def _count_operation(self) -> None:
+        """Count one operation that is not a call (an event from a read loop)."""
+        with self._stats_lock:
+            self._operations += 1
+
     def _record_error(self, err: MedtermError) -> None:
         with self._stats_lock:
             self._errors += 1

@@ -1,0 +1,1 @@
+"""QR and barcode scanners: serial and keyboard-wedge transports, and the one scan classifier."""

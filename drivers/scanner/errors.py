@@ -1,0 +1,35 @@
+"""Typed errors of the scanners (E330-E339)."""
+
+from __future__ import annotations
+
+from drivers.base import DeviceError
+
+
+class ScanError(DeviceError):
+    code = "E330"
+    message_zh = "扫码失败"
+    message_en = "scan failed"
+    action = "Scan the code again."
+
+
+class ScanDecodeError(ScanError):
+    """Bytes that are not text in the configured encoding (wrong setting or line noise)."""
+
+    code = "E331"
+    message_zh = "扫码内容无法识别为文字"
+    message_en = "scanned bytes are not text in the configured encoding"
+    action = "Scan again; if it keeps failing, check the scanner's encoding setting (UTF-8/GBK)."
+
+
+class ScanTooLongError(ScanError):
+    code = "E332"
+    message_zh = "扫码内容过长"
+    message_en = "scan too long (no terminator)"
+    action = "Check the scanner's terminator setting (CR, LF or CRLF), then scan again."
+
+
+class WedgeGrabError(ScanError):
+    code = "E333"
+    message_zh = "无法独占扫码枪"
+    message_en = "cannot grab the keyboard-wedge scanner"
+    action = "Another program holds the scanner: stop it, or check the udev rule for the device."
