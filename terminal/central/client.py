@@ -44,6 +44,7 @@ from terminal.central.errors import (
     AmbiguousOutcomeError,
     PlatformError,
     RequestInvalid,
+    SignInFailed,
     TransportError,
 )
 from terminal.central.msgid import MsgidAllocator
@@ -395,8 +396,8 @@ class PlatformClient:
         try:
             self.sign_in()
         except PlatformError as err:
-            raise TransportError(
-                f"sign-in failed first ({err.code}); request not sent",
+            raise SignInFailed(
+                f"9001 answered {err.code}",
                 infno=prepared.infno,
                 msgid=prepared.msgid,
             ) from err

@@ -169,7 +169,9 @@ def parse_response(
 
     Not JSON at all -> AmbiguousOutcomeError (whatever answered, the platform may have acted);
     JSON of the wrong shape -> ProtocolError; a signature that does not verify with any of
-    `verify_keys` (when given) -> ResponseSignatureError."""
+    `verify_keys` (when given) -> ResponseSignatureError. A success must be signed; a refusal
+    (-1, -2) may come unsigned (the platform does not sign what it rejected), and then acting
+    on it is safe: -2 promises nothing was done, and -1 is treated as unknown anyway."""
     where = {"infno": infno, "msgid": msgid}
     try:
         data = json.loads(body.decode("utf-8"))
@@ -179,11 +181,11 @@ def parse_response(
         ) from None
     if not isinstance(data, dict):
         raise ProtocolError(f"response is a JSON {type(data).__name__}, not an object", **where)
-    if verify_keys:
-        _verify(data, verify_keys, where)
     infcode = data.get("infcode")
     if isinstance(infcode, bool) or not isinstance(infcode, int) or infcode not in (0, -1, -2):
         raise ProtocolError(f"infcode must be 0, -1 or -2, got {_kind(infcode)}", **where)
+    if verify_keys and (infcode == 0 or "signdata" in data):
+        _verify(data, verify_keys, where)
     texts: dict[str, str] = {}
     for name in _TEXT_FIELDS:
         value = data.get(name)

@@ -80,6 +80,15 @@ class TransportError(PlatformError):
     may_have_executed = False
 
 
+class SignInFailed(TransportError):
+    """The sign-in (9001) a request needed failed first, so that request was not sent."""
+
+    code = "E109"
+    message_zh = "终端签到医保平台失败,业务未发送"
+    message_en = "signing in to the insurance platform failed: the request was not sent"
+    action = "Check the terminal's institution code and keys; the request can be sent later."
+
+
 class AmbiguousOutcomeError(PlatformError):
     """The request (or part of it) was sent and no usable answer came back.
 

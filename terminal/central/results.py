@@ -201,7 +201,7 @@ def _text(parent: Mapping[str, Any], key: str, path: str, *, required: bool = Fa
 
 def _money(parent: Mapping[str, Any], key: str, path: str, *, optional: bool = False) -> Any:
     value = parent.get(key)
-    if value is None and optional:
+    if optional and value in (None, ""):
         return None
     if not isinstance(value, str):
         raise _Bad(f"{path}.{key} must be an amount as text, got {_kind(value)}")

@@ -50,7 +50,13 @@ def no_faults(sim: RunningSimulator) -> Iterator[None]:
     sim.control("DELETE", "/_sim/faults")
 
 
-def make_client(url: str, tmp_path: Path, **platform: Any) -> PlatformClient:
+@pytest.fixture(scope="module")
+def counter_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One msgid counter for the module: every client here is the same terminal (slot 1)."""
+    return tmp_path_factory.mktemp("terminal")
+
+
+def make_client(url: str, counter_dir: Path, **platform: Any) -> PlatformClient:
     config = TerminalConfig.from_mapping(
         {
             "terminal": {
@@ -66,16 +72,16 @@ def make_client(url: str, tmp_path: Path, **platform: Any) -> PlatformClient:
                 "institution_kind": "hospital",
             },
             "platform": {"base_url": url, "signtype": "NONE", **platform},
-            "store": {"data_dir": str(tmp_path)},
+            "store": {"data_dir": str(counter_dir)},
         }
     )
-    counter = SqliteMsgidCounter(tmp_path / "sequence.db")
+    counter = SqliteMsgidCounter(counter_dir / "sequence.db")
     return PlatformClient(config, MsgidAllocator(FIXMEDINS, 1, 1, counter))
 
 
 @pytest.fixture
-def client(sim: RunningSimulator, tmp_path: Path) -> Iterator[PlatformClient]:
-    platform_client = make_client(sim.url, tmp_path)
+def client(sim: RunningSimulator, counter_dir: Path) -> Iterator[PlatformClient]:
+    platform_client = make_client(sim.url, counter_dir)
     yield platform_client
     platform_client.close()
 
@@ -185,10 +191,10 @@ def test_each_fault_is_the_documented_typed_error(
     mode: str,
     extra: dict[str, Any],
     error: type[PlatformError],
-    tmp_path: Path,
+    counter_dir: Path,
 ) -> None:
     request, _ = visit(client, RETIREE)
-    impatient = make_client(sim.url, tmp_path / "impatient", read_timeout=1)
+    impatient = make_client(sim.url, counter_dir, read_timeout=1)
     impatient.sign_in()
     fault(sim, "*" if mode == "offline" else "2206", mode, count=1, **extra)
     started = time.monotonic()
@@ -262,12 +268,12 @@ def test_reversing_a_request_that_never_ran_is_harmless_and_final(
         client.execute(prepared)  # arriving late after its reversal, it is refused
 
 
-def test_signed_requests_and_verified_responses(sim: RunningSimulator, tmp_path: Path) -> None:
+def test_signed_requests_and_verified_responses(sim: RunningSimulator, counter_dir: Path) -> None:
     world = json.loads(DEFAULT_WORLD.read_text())
     institution = next(i for i in world["institutions"] if i["fixmedins_code"] == FIXMEDINS)
     client = make_client(
         sim.url,
-        tmp_path,
+        counter_dir,
         signtype="SM2",
         private_key_hex=institution["private_key_hex"],
         public_key_hex=institution["public_key_hex"],
@@ -277,3 +283,5 @@ def test_signed_requests_and_verified_responses(sim: RunningSimulator, tmp_path:
     assert signed_in.platform_keys[0].public_key_hex == world["platform_key"]["public_key_hex"]
     _, presettled = visit(client, EMPLOYEE)
     assert presettled.medfee_sumamt == Money("70.00")
+    with pytest.raises(BusinessError):  # a refusal arrives unsigned, and is still a refusal
+        client.query_person(inputs.PersonQuery("02", "440300190001010000", begntime=now()))

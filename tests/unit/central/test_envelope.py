@@ -128,6 +128,16 @@ def test_a_tampered_signed_response_is_refused() -> None:
         parse(body, (KEYS.public_key_hex,))
 
 
+def test_an_unsigned_refusal_is_still_a_business_error() -> None:
+    with pytest.raises(BusinessError):
+        parse(response_body(-2, None, "签名验证失败"), (KEYS.public_key_hex,)).raise_for_infcode()
+
+
+def test_an_unsigned_success_is_refused_when_a_signature_is_expected() -> None:
+    with pytest.raises(ResponseSignatureError):
+        parse(response_body(0, {}), (KEYS.public_key_hex,))
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
     lambda children: (
@@ -157,6 +167,9 @@ def test_any_response_body_is_parsed_or_a_platform_error(body: bytes) -> None:
 
 
 @given(envelopes.map(lambda e: json.dumps(e).encode()))
-def test_any_unsigned_body_is_refused_when_a_signature_is_expected(body: bytes) -> None:
-    with pytest.raises(PlatformError):
-        parse(body, (KEYS.public_key_hex,))
+def test_no_success_is_accepted_without_a_valid_signature(body: bytes) -> None:
+    try:
+        parsed = parse(body, (KEYS.public_key_hex,))
+    except PlatformError:
+        return
+    assert parsed.infcode != 0
