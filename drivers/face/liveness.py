@@ -86,6 +86,7 @@ class BlinkDetector:
         self._history: deque[tuple[float, float]] = deque()
         self._closed_at: float | None = None
         self._closed_level = 0.0
+        self._need_open = False  # after a too-long closure, eyes must open before a new blink
 
     def update(self, timestamp: float, ear: float) -> bool:
         """Feed one sample; True when this sample completes a blink (shut, then open)."""
@@ -93,13 +94,17 @@ class BlinkDetector:
             self._history.popleft()
         open_level = max((e for _, e in self._history), default=ear)
         self._history.append((timestamp, ear))
+        if self._need_open:
+            self._need_open = ear <= REOPEN_FRACTION * open_level
+            return False
         if self._closed_at is None:
             if ear < self.blink_ear and ear < self.blink_drop * open_level:
                 self._closed_at = timestamp
                 self._closed_level = open_level
             return False
         if timestamp - self._closed_at > MAX_CLOSED:
-            self._closed_at = None  # too long to be a blink; start over
+            self._closed_at = None  # too long to be a blink; start over once eyes are open
+            self._need_open = True
             return False
         if ear > REOPEN_FRACTION * self._closed_level:
             self._closed_at = None
@@ -109,6 +114,7 @@ class BlinkDetector:
     def reset(self) -> None:
         self._history.clear()
         self._closed_at = None
+        self._need_open = False
 
 
 class LivenessCheck:

@@ -1,0 +1,34 @@
+"""The project's face test photos (/work/shared/testdata/faces, or $MEDTERM_FACES_DIR)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from drivers.camera.images import read_rgb
+
+FACES = Path(os.environ.get("MEDTERM_FACES_DIR", "/work/shared/testdata/faces"))
+
+SINGLE_FACE_PHOTOS = (
+    "biden_1.jpg",
+    "biden_2.jpg",
+    "lacamoire_1.jpg",
+    "lacamoire_2.png",
+    "leslie_1.jpg",
+    "leslie_2.jpg",
+    "miranda_1.png",
+    "obama_1.jpg",
+    "obama_2.jpg",
+    "obama_3.jpg",
+    "obama_480p.jpg",
+)
+
+
+def photo(name: str) -> np.ndarray:
+    return read_rgb(FACES / name)
+
+
+def label(name: str) -> str:
+    return name.split("_", 1)[0]
