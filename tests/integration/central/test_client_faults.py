@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -27,10 +28,11 @@ from terminal.central.errors import (
 )
 from terminal.central.msgid import MsgidAllocator
 from terminal.central.results import Settlement
-from terminal.config import TerminalConfig
+from terminal.config import TerminalConfig, load_config
 from terminal.domain.breakdown import Breakdown
 from terminal.domain.money import Money
 
+REPO = Path(__file__).resolve().parents[3]
 FIXMEDINS = "H44030000001"
 REGION = "440300"
 EMPLOYEE = ("44030000000000000001", "440300198503121010", "310")
@@ -285,3 +287,69 @@ def test_signed_requests_and_verified_responses(sim: RunningSimulator, counter_d
     assert presettled.medfee_sumamt == Money("70.00")
     with pytest.raises(BusinessError):  # a refusal arrives unsigned, and is still a refusal
         client.query_person(inputs.PersonQuery("02", "440300190001010000", begntime=now()))
+
+
+def test_a_retry_by_msgid_alone_gets_the_original_result(
+    sim: RunningSimulator, client: PlatformClient
+) -> None:
+    request, presettled = visit(client, RETIREE)
+    prepared = client.prepare("2207", inputs.settle(request, presettled), insuplc_admdvs=REGION)
+    fault(sim, "2207", "drop_after_commit", count=1)
+    with pytest.raises(AmbiguousOutcomeError):
+        client.execute(prepared)
+    again = client.call("2207", prepared.input, prepared.msgid, insuplc_admdvs=REGION)
+    assert again.output["setlinfo"]["medins_setl_id"] == prepared.msgid
+    assert len(settlements(sim, prepared.msgid)) == 1
+
+
+def test_parallel_chains_share_one_client(sim: RunningSimulator, client: PlatformClient) -> None:
+    request, presettled = visit(client, EMPLOYEE)
+
+    def chain(_: int) -> list[Breakdown]:
+        return [client.pre_settle(request, insuplc_admdvs=REGION) for _ in range(5)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        splits = [split for result in pool.map(chain, range(8)) for split in result]
+
+    def amounts(split: Breakdown) -> dict[str, str]:
+        varying = ("setl_time", "medins_setl_id")  # when, and by which msgid
+        return {k: v for k, v in split.to_setlinfo().items() if k not in varying}
+
+    assert len(splits) == 40
+    for split in splits:
+        assert amounts(split) == amounts(presettled)
+
+
+def test_reconciliation_reports_what_each_side_lacks(
+    sim: RunningSimulator, client: PlatformClient
+) -> None:
+    request, presettled = visit(client, EMPLOYEE)
+    settled = client.settle(request, presettled, insuplc_admdvs=REGION)
+    today = f"{datetime.now():%Y-%m-%d}"
+    detail = client.reconcile_detail(today, today, [settled.breakdown.setl_id, "S-NOT-HELD"])
+    assert detail.terminal_only == ("S-NOT-HELD",)
+    assert settled.breakdown.setl_id not in detail.platform_only
+    totals = client.reconcile_totals(
+        inputs.DailyTotals(
+            insutype="310",
+            clr_type="11",
+            setl_optins=REGION,
+            stmt_begndate=today,
+            stmt_enddate=today,
+            medfee_sumamt=Money("0.01"),
+            fund_pay_sumamt=Money("0.00"),
+            acct_pay=Money("0.00"),
+            fixmedins_setl_cnt=0,
+        )
+    )
+    assert not totals.balanced and totals.description
+
+
+def test_the_demo_config_talks_to_the_simulator(sim: RunningSimulator, counter_dir: Path) -> None:
+    config = load_config(
+        REPO / "packaging" / "terminal.demo.toml", env={"MEDTERM__PLATFORM__BASE_URL": sim.url}
+    )
+    t = config.terminal
+    counter = SqliteMsgidCounter(counter_dir / "sequence.db")  # same institution and slot
+    allocator = MsgidAllocator(t.fixmedins_code, t.slot, t.slot_digits, counter)
+    assert PlatformClient(config, allocator).sign_in().sign_no
