@@ -10,7 +10,9 @@ as good as the plain pipeline's. Nothing here is stored or logged: arrays stay i
 
 from __future__ import annotations
 
+import logging
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +28,8 @@ from drivers.face.errors import (
 )
 from drivers.face.models import FaceModels
 from drivers.face.settings import FaceSettings
+
+log = logging.getLogger(__name__)
 
 ENCODING_SIZE = 128
 # A box may stick out of the frame by this fraction of its size (dlib's boxes are loose).
@@ -90,9 +94,18 @@ class FaceEngine:
         if scale < 1.0:
             size = (round(width * scale), round(height * scale))
             small = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+        started = time.perf_counter()
         rects = api.face_detector(small, 0)
         if len(rects) == 0:
             rects = api.face_detector(small, 1)
+        log.debug(
+            "detect: %d face(s) in %dx%d at %.2f scale, %.0f ms",
+            len(rects),
+            width,
+            height,
+            scale,
+            (time.perf_counter() - started) * 1000,
+        )
         boxes = [
             FaceBox(
                 left=math.floor(r.left() / scale),

@@ -13,6 +13,7 @@ a real camera behave alike; the person has ``liveness_timeout`` seconds from the
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -38,6 +39,8 @@ OPEN_WINDOW = 2.0  # seconds of EAR history that define the person's open-eye le
 REOPEN_FRACTION = 0.85  # eyes count as open again above this fraction of that level
 MAX_CLOSED = 0.8  # seconds; eyes shut longer than this are not a blink (dozing, a photo swap)
 STILL_DIFF = 0.5  # mean absolute grey-level difference below which two frames are "the same"
+log = logging.getLogger(__name__)
+
 READ_TIMEOUT = 2.0  # seconds without any frame from the camera before giving up
 
 
@@ -170,6 +173,7 @@ class LivenessCheck:
         if not self._blinks.update(frame.timestamp, ear):
             return None
         self._show(Prompt.DONE)
+        log.info("liveness passed: blink after %d frames, %.1f s", self._frames, elapsed)
         return LivenessResult("blink", self._frames, elapsed, frame, box)
 
     def _no_face(self, err: FaceError, prompt: Prompt) -> None:
@@ -206,6 +210,7 @@ class LivenessCheck:
 
     def _show(self, prompt: Prompt) -> None:
         if prompt is not self._prompt:
+            log.debug("liveness prompt: %s", prompt.name)
             self._prompt = prompt
             if self._on_prompt is not None:
                 self._on_prompt(prompt)

@@ -7,6 +7,7 @@ verdict carries the distance for diagnostics but never the encodings (they stay 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,8 @@ from drivers.face.errors import (
     PartialFaceError,
     ReferenceUnusableError,
 )
+
+log = logging.getLogger(__name__)
 
 
 class ReferenceSource(StrEnum):
@@ -79,7 +82,9 @@ class FaceVerifier:
 
     def compare(self, encoding: np.ndarray, reference: Reference) -> Verdict:
         distance = encoding_distance(encoding, reference.encoding)
-        return Verdict(distance <= self.threshold, distance, self.threshold)
+        verdict = Verdict(distance <= self.threshold, distance, self.threshold)
+        log.info("face %s: %s", reference.source.value, verdict)  # distances only, never encodings
+        return verdict
 
     def verify(self, image: np.ndarray, reference: Reference) -> Verdict:
         """Select the one face of ``image`` (typed refusals), encode it, compare."""
