@@ -149,7 +149,7 @@ class PlatformClient:
         self._ip = ip
         self._timeout = (config.platform.connect_timeout, config.platform.read_timeout)
         self._verify_keys = config.platform.platform_public_keys if config.platform.signs else ()
-        self._sign_lock = threading.Lock()
+        self._sign_in_lock = threading.Lock()
         self._sign_no = ""
 
     @property
@@ -183,7 +183,7 @@ class PlatformClient:
             inf_time=(inf_time or self._clock()).strftime(INF_TIME_FORMAT),
             insuplc_admdvs=insuplc_admdvs,
         )
-        self._unsigned_envelope(prepared, sign_no="")  # refuses now what send() would refuse
+        encode(self._unsigned_envelope(prepared, sign_no=""))  # refuse now what send() would
         return prepared
 
     def send(self, prepared: PreparedRequest) -> ParsedResponse:
@@ -220,8 +220,7 @@ class PlatformClient:
         result: SignIn = self.execute(
             self.prepare("9001", inputs.sign_in(self._sender.opter, self._mac, self._ip))
         )
-        with self._sign_lock:
-            self._sign_no = result.sign_no
+        self._sign_no = result.sign_no
         return result
 
     def decode_voucher(self, ec_qr_code: str, business_type: str) -> VoucherIdentity:
@@ -389,18 +388,17 @@ class PlatformClient:
         return self.execute(prepared)
 
     def _sign_in_for(self, prepared: PreparedRequest) -> None:
-        """Sign in before `prepared`; if that fails, `prepared` was not sent: say so."""
-        with self._sign_lock:
+        """Sign in before `prepared` (one thread signs in, the others wait for it); if that
+        fails, `prepared` was not sent: say so."""
+        with self._sign_in_lock:
             if self._sign_no:
                 return
-        try:
-            self.sign_in()
-        except PlatformError as err:
-            raise SignInFailed(
-                f"9001 answered {err.code}",
-                infno=prepared.infno,
-                msgid=prepared.msgid,
-            ) from err
+            try:
+                self.sign_in()
+            except PlatformError as err:
+                raise SignInFailed(
+                    f"9001 answered {err.code}", infno=prepared.infno, msgid=prepared.msgid
+                ) from err
 
     def _envelope(self, prepared: PreparedRequest, *, sign_no: str) -> dict[str, Any]:
         envelope = self._unsigned_envelope(prepared, sign_no=sign_no)
@@ -424,31 +422,36 @@ class PlatformClient:
     def _post(self, prepared: PreparedRequest, envelope: Mapping[str, Any]) -> ParsedResponse:
         where = {"infno": prepared.infno, "msgid": prepared.msgid}
         url = self._platform.base_url + TRANSACTION_PATHS[prepared.infno]
+        body = encode(envelope)
         started = time.monotonic()
         try:
-            response = self._session.post(url, data=encode(envelope), timeout=self._timeout)
-            body = response.content
-        except requests.RequestException as err:
-            failure = _classify(err, where)
+            try:
+                response = self._session.post(url, data=body, timeout=self._timeout)
+                answer = response.content
+            except requests.RequestException as err:
+                raise _classify(err, where) from None
+            if response.status_code != 200:
+                raise AmbiguousOutcomeError(f"HTTP {response.status_code}", **where)
+            parsed = parse_response(
+                answer, infno=prepared.infno, msgid=prepared.msgid, verify_keys=self._verify_keys
+            )
+        except PlatformError as failure:
+            elapsed = (time.monotonic() - started) * 1000
             log.warning(
                 "platform %s %s failed after %.0f ms: %s",
                 prepared.infno,
                 prepared.msgid,
-                (time.monotonic() - started) * 1000,
+                elapsed,
                 failure.code,
             )
-            raise failure from None
-        if response.status_code != 200:
-            raise AmbiguousOutcomeError(f"HTTP {response.status_code}", **where)
-        parsed = parse_response(
-            body, infno=prepared.infno, msgid=prepared.msgid, verify_keys=self._verify_keys
-        )
+            raise
+        elapsed = (time.monotonic() - started) * 1000
         log.info(
             "platform %s %s infcode %d in %.0f ms",
             prepared.infno,
             prepared.msgid,
             parsed.infcode,
-            (time.monotonic() - started) * 1000,
+            elapsed,
         )
         return parsed
 

@@ -131,8 +131,15 @@ def signed(
 
 
 def encode(envelope: Mapping[str, Any]) -> bytes:
-    """The request body: UTF-8 JSON (not ASCII-escaped, as the platform expects Chinese)."""
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
+    """The request body: UTF-8 JSON (not ASCII-escaped, as the platform expects Chinese).
+    A value JSON cannot carry (NaN, an object) is a RequestInvalid, never sent."""
+    try:
+        text = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise RequestInvalid(
+            f"input is not JSON: {type(err).__name__}", infno=str(envelope.get("infno", ""))
+        ) from None
+    return text.encode()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import struct
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -27,6 +28,7 @@ from terminal.central.errors import (
     BusinessError,
     ProtocolError,
     RequestInvalid,
+    SignInFailed,
     TransportError,
 )
 from terminal.central.paths import TRANSACTION_PATHS
@@ -78,12 +80,27 @@ def test_a_refused_request_is_never_sent(server: ScriptedServer) -> None:
     assert server.requests == []
 
 
+def test_an_input_json_cannot_carry_is_refused_before_sending(server: ScriptedServer) -> None:
+    client = make_client(make_config(server.url))
+    with pytest.raises(RequestInvalid):
+        client.prepare("1191", {"data": {"encoding": [float("nan")] * 128}})
+    assert server.requests == []
+
+
+def test_parallel_first_calls_sign_in_once(server: ScriptedServer) -> None:
+    client = make_client(make_config(server.url))
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda _: client.call("3202", {"data": {}}), range(12)))
+    assert [r["infno"] for r in server.requests].count("9001") == 1
+
+
 def test_a_failed_sign_in_means_the_request_was_not_sent(server: ScriptedServer) -> None:
     server.sign_in = lambda env, handler: send(handler, 200, response_body(-2, None, "签到失败"))
     client = make_client(make_config(server.url))
-    with pytest.raises(TransportError) as caught:
+    with pytest.raises(SignInFailed) as caught:
         client.call("2207", SETTLE_INPUT, insuplc_admdvs="440300")
     assert caught.value.infno == "2207"
+    assert not caught.value.may_have_executed
     assert [r["infno"] for r in server.requests] == ["9001"]
 
 

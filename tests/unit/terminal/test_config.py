@@ -250,3 +250,9 @@ def test_any_environment_is_a_config_error_or_a_config(env: dict[str, str]) -> N
         TerminalConfig.from_mapping(minimal(), overrides=env_overrides(env))
     except ConfigError as err:
         assert err.detail
+
+
+def test_without_a_path_the_file_comes_from_medterm_config() -> None:
+    path = REPO / "packaging" / "terminal.demo.toml"
+    config = load_config(None, env={"MEDTERM_CONFIG": str(path), "MEDTERM__TERMINAL__SLOT": "4"})
+    assert config.terminal.slot == 4
