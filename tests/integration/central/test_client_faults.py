@@ -5,15 +5,18 @@ ever settling twice (resend with the same msgid, or 2601)."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from offline_store.sequence import SqliteMsgidCounter
 from simulators.central.testing import DEFAULT_WORLD, RunningSimulator, start_simulator
@@ -24,6 +27,7 @@ from terminal.central.errors import (
     BusinessError,
     PlatformError,
     PlatformSystemError,
+    ProtocolError,
     TransportError,
 )
 from terminal.central.msgid import MsgidAllocator
@@ -353,3 +357,58 @@ def test_the_demo_config_talks_to_the_simulator(sim: RunningSimulator, counter_d
     counter = SqliteMsgidCounter(counter_dir / "sequence.db")  # same institution and slot
     allocator = MsgidAllocator(t.fixmedins_code, t.slot, t.slot_digits, counter)
     assert PlatformClient(config, allocator).sign_in().sign_no
+
+
+class DoctoringProxy:
+    """Forwards to the simulator and adds a cent to the cash part of every 2207 breakdown:
+    a platform that executed the settlement and answered a split that does not add up."""
+
+    def __init__(self, upstream: str) -> None:
+        session = requests.Session()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                answer = session.post(upstream + self.path, data=body, timeout=30).json()
+                setlinfo = (answer.get("output") or {}).get("setlinfo")
+                if json.loads(body)["infno"] == "2207" and setlinfo:
+                    setlinfo["psn_cash_pay"] = str(Money(setlinfo["psn_cash_pay"]) + Money("0.01"))
+                reply = json.dumps(answer, ensure_ascii=False).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_breakdown_that_does_not_add_up_is_refused_then_reversed(
+    sim: RunningSimulator, counter_dir: Path
+) -> None:
+    proxy = DoctoringProxy(sim.url)
+    try:
+        client = make_client(proxy.url, counter_dir)
+        request, presettled = visit(client, RETIREE)
+        prepared = client.prepare("2207", inputs.settle(request, presettled), insuplc_admdvs=REGION)
+        with pytest.raises(ProtocolError, match="psn_cash_pay") as caught:
+            client.execute(prepared)
+        assert caught.value.may_have_executed
+        assert [s["state"] for s in settlements(sim, prepared.msgid)] == ["settled"]
+
+        client.reverse(prepared, request.psn_no)  # never collect on it: undo it instead
+        assert [s["state"] for s in settlements(sim, prepared.msgid)] == ["reversed"]
+    finally:
+        proxy.close()
