@@ -52,7 +52,8 @@ def test_verification_and_liveness_write_nothing_and_log_no_encoding(
     handler = logging.StreamHandler(log_text)
     root = logging.getLogger()
     root.addHandler(handler)
-    monkeypatch.setattr(root, "level", logging.DEBUG)
+    level = root.level
+    root.setLevel(logging.DEBUG)  # setLevel, not the attribute: it clears loggers' caches
     try:
         reference = Reference.from_photo(engine, photo("obama_1.jpg"))
         verdict = FaceVerifier(engine).verify(photo("obama_2.jpg"), reference)
@@ -80,6 +81,7 @@ def test_verification_and_liveness_write_nothing_and_log_no_encoding(
         )
     finally:
         root.removeHandler(handler)
+        root.setLevel(level)
     output = log_text.getvalue() + "".join(capsys.readouterr())
     assert verdict.matched
     assert "distance" in output and "liveness prompt" in output  # the log did run at DEBUG
