@@ -58,6 +58,15 @@ Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
+class NewRequest:
+    """A platform request about to be written: its transaction number, msgid and body."""
+
+    infno: str
+    msgid: str
+    body: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class OfflineExposure:
     """What the offline limits are checked against: transactions not yet forwarded."""
 
@@ -296,8 +305,18 @@ class Journal:
         `forward=True` also queues it in the outbox, in the same SQLite transaction, behind the
         person's earlier queued requests; the transaction must be identified then.
         """
+        return self.prepare_requests(tx_id, [NewRequest(infno, msgid, body)], forward=forward)[0]
+
+    def prepare_requests(
+        self, tx_id: str, requests: Sequence[NewRequest], *, forward: bool = False
+    ) -> list[PlatformRequest]:
+        """`prepare_request` for several requests of one transaction, in one durable commit,
+        queued (with `forward=True`) in the order given: e.g. 2201, 2204, 2207 of an offline
+        transaction, written together when it completes offline."""
         now = self._clock()
-        blob = self.cipher.encrypt_json("requests", "body", msgid, dict(body))
+        blobs = [
+            self.cipher.encrypt_json("requests", "body", r.msgid, dict(r.body)) for r in requests
+        ]
         with self.database.write() as conn:
             row = conn.execute(
                 "SELECT person_key FROM transactions WHERE tx_id = ?", (tx_id,)
@@ -306,22 +325,23 @@ class Journal:
                 raise NotFoundError(f"transaction {tx_id}")
             if forward and row[0] is None:
                 raise IllegalTransitionError(f"{tx_id}: queued request before identification")
-            cursor = conn.execute(
-                "INSERT INTO requests (msgid, tx_id, infno, body, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, 'prepared', ?, ?)",
-                (msgid, tx_id, infno, blob, now, now),
-            )
-            req_id = int(cursor.lastrowid or 0)
-            if forward:
-                enqueue_in(conn, req_id, row[0], seq=req_id, now=now)
-            audit.append(
-                conn,
-                "request.prepared",
-                at=now,
-                tx_id=tx_id,
-                details={"msgid": msgid, "infno": infno, "forward": forward},
-            )
-        return self.request(msgid)
+            for request, blob in zip(requests, blobs, strict=True):
+                cursor = conn.execute(
+                    "INSERT INTO requests (msgid, tx_id, infno, body, status, created_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, 'prepared', ?, ?)",
+                    (request.msgid, tx_id, request.infno, blob, now, now),
+                )
+                req_id = int(cursor.lastrowid or 0)
+                if forward:
+                    enqueue_in(conn, req_id, row[0], seq=req_id, now=now)
+                audit.append(
+                    conn,
+                    "request.prepared",
+                    at=now,
+                    tx_id=tx_id,
+                    details={"msgid": request.msgid, "infno": request.infno, "forward": forward},
+                )
+        return [self.request(r.msgid) for r in requests]
 
     def update_request_body(self, msgid: str, body: Mapping[str, Any]) -> PlatformRequest:
         """Replace the body of a request never sent (e.g. fill in the `mdtrt_id` of an earlier

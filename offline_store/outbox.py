@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,21 +208,47 @@ class Outbox:
         return claims
 
     def ack(self, claim: Claim, response: Mapping[str, Any]) -> None:
-        """The platform answered `infcode=0`: record the response, dequeue, promote the next."""
+        """The platform answered `infcode=0`: record the response, dequeue, promote the next.
+
+        Raises `LeaseLostError` (and records nothing) if another forwarder took the claim over.
+        """
+        if self.ack_many([(claim, response)]):
+            raise LeaseLostError(f"{claim.msgid}: claim {claim.token[:8]} no longer holds it")
+
+    def ack_many(self, answered: Sequence[tuple[Claim, Mapping[str, Any]]]) -> list[Claim]:
+        """`ack` several claims in one durable commit (one fsync for the batch).
+
+        For a forwarder whose parallel requests answer together. Returns the claims whose lease
+        was lost (not recorded here: their new holder records them); the others are acked.
+        """
         now = self._clock()
-        blob = self._cipher.encrypt_json("requests", "response", claim.msgid, dict(response))
+        blobs = [
+            self._cipher.encrypt_json("requests", "response", claim.msgid, dict(response))
+            for claim, response in answered
+        ]
+        lost: list[Claim] = []
         with self._database.write() as conn:
-            self._check_lease(conn, claim)
-            conn.execute(
-                "UPDATE requests SET status = 'succeeded', response = ?, error = '', "
-                "updated_at = ? WHERE req_id = ?",
-                (blob, now, claim.req_id),
-            )
-            conn.execute("DELETE FROM outbox WHERE req_id = ?", (claim.req_id,))
-            _promote(conn, claim.person_key)
-            audit.append(
-                conn, "request.succeeded", at=now, tx_id=claim.tx_id, details={"msgid": claim.msgid}
-            )
+            for (claim, _), blob in zip(answered, blobs, strict=True):
+                try:
+                    self._check_lease(conn, claim)
+                except LeaseLostError:
+                    lost.append(claim)
+                    continue
+                conn.execute(
+                    "UPDATE requests SET status = 'succeeded', response = ?, error = '', "
+                    "updated_at = ? WHERE req_id = ?",
+                    (blob, now, claim.req_id),
+                )
+                conn.execute("DELETE FROM outbox WHERE req_id = ?", (claim.req_id,))
+                _promote(conn, claim.person_key)
+                audit.append(
+                    conn,
+                    "request.succeeded",
+                    at=now,
+                    tx_id=claim.tx_id,
+                    details={"msgid": claim.msgid},
+                )
+        return lost
 
     def reschedule(self, claim: Claim, *, error: str, delay: float, sent: bool = True) -> None:
         """Try again after `delay` seconds (the forwarder's back-off), with the same msgid.

@@ -48,8 +48,6 @@ _V1 = (
         updated_at REAL NOT NULL
     )""",
     "CREATE INDEX requests_tx ON requests (tx_id)",
-    "CREATE INDEX requests_open ON requests (status) "
-    "WHERE status IN ('prepared', 'sent', 'unknown')",
     # the requests still to forward; only each person's oldest (head = 1) may be claimed
     """CREATE TABLE outbox (
         req_id INTEGER PRIMARY KEY REFERENCES requests (req_id) ON DELETE CASCADE,
@@ -64,7 +62,6 @@ _V1 = (
     )""",
     "CREATE INDEX outbox_person ON outbox (person_key, seq)",
     "CREATE INDEX outbox_ready ON outbox (next_attempt_at) WHERE head = 1",
-    "CREATE INDEX outbox_age ON outbox (enqueued_at)",
     """CREATE TABLE dead_letters (
         req_id INTEGER PRIMARY KEY REFERENCES requests (req_id) ON DELETE CASCADE,
         person_key TEXT NOT NULL,

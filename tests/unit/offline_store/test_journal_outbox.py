@@ -134,3 +134,32 @@ def test_status_reports_pending_and_oldest(journal: Journal, clock: FakeClock) -
     assert (status.pending, status.oldest_enqueued_at) == (3, start)
     assert [i.msgid for i in journal.outbox.items()] == ["A1", "B1", "B2"]
     assert [i.head for i in journal.outbox.items()] == [True, True, False]
+
+
+def test_requests_written_together_are_queued_in_the_given_order(journal: Journal) -> None:
+    from offline_store.journal import NewRequest
+
+    tx_id = _queue(journal, ALICE)
+    written = journal.prepare_requests(
+        tx_id,
+        [NewRequest("2201", "R1", {}), NewRequest("2204", "R2", {}), NewRequest("2207", "R3", {})],
+        forward=True,
+    )
+    assert [r.infno for r in written] == ["2201", "2204", "2207"]
+    order = []
+    while claims := journal.outbox.claim(limit=5):
+        order += [c.msgid for c in claims]
+        journal.outbox.ack(claims[0], {})
+    assert order == ["R1", "R2", "R3"]
+
+
+def test_ack_many_records_all_but_the_lost_lease(journal: Journal, clock: FakeClock) -> None:
+    _queue(journal, ALICE, "A1")
+    _queue(journal, BOB, "B1")
+    first = {c.msgid: c for c in journal.outbox.claim(limit=5, lease=10)}
+    clock.advance(11)
+    journal.outbox.claim(limit=1)  # takes over the oldest due one: A1
+    lost = journal.outbox.ack_many([(first["A1"], {"n": 1}), (first["B1"], {"n": 2})])
+    assert [c.msgid for c in lost] == ["A1"]
+    assert journal.request("B1").status == RequestStatus.SUCCEEDED
+    assert journal.request("A1").status == RequestStatus.SENT
