@@ -14,7 +14,11 @@ from collections.abc import Sequence
 from terminal.errors import MedtermError
 
 # Each module registers its subcommands (and sets `handler` on its parsers).
-COMMAND_MODULES: tuple[str, ...] = ("terminal.cli.face", "terminal.cli.journal")
+COMMAND_MODULES: tuple[str, ...] = (
+    "terminal.cli.face",
+    "terminal.cli.journal",
+    "terminal.cli.checkout",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,95 @@
+"""Recovery at start: drive every unfinished transaction to a final state (offline.md).
+
+The same code as normal operation does the work (the saga's steps, the offline chain's
+landing), so recovery is only a decision per state. Running it twice changes nothing the
+second time: every step it calls checks the journal first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from offline_store.states import PaymentStatus, RequestStatus, TxState
+from terminal.errors import MedtermError
+from terminal.flows.checkout import SETTLE_INFNOS, CheckoutSaga, SettlementPending
+from terminal.flows.offline_chain import OfflineChainHooks
+from terminal.payment import PaymentError
+
+log = logging.getLogger("terminal.recovery")
+
+BEFORE_PAYMENT = (
+    TxState.CREATED,
+    TxState.IDENTIFIED,
+    TxState.BILLED,
+    TxState.PRESETTLED,
+    TxState.ESTIMATED,
+)
+
+
+@dataclass(frozen=True)
+class RecoveryReport:
+    actions: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.actions.values())
+
+
+def recover(saga: CheckoutSaga, hooks: OfflineChainHooks) -> RecoveryReport:
+    """One pass over the journal's unfinished transactions; returns what was done."""
+    journal = saga.journal
+    done: Counter[str] = Counter()
+    unfinished = (*BEFORE_PAYMENT, TxState.COLLECTING, TxState.SETTLED, TxState.COLLECTING_OFFLINE)
+    for tx in journal.transactions(unfinished):
+        try:
+            done[_recover_one(saga, tx.tx_id, tx.state)] += 1
+        except SettlementPending:
+            done["settlement still pending"] += 1
+        except (MedtermError, PaymentError) as err:
+            log.warning("recovery of %s stopped: %s", tx.tx_id, err.describe())
+            done["left for later"] += 1
+    landed = hooks.finish_landed()
+    if landed:
+        done["offline settlement landed"] += landed
+    return RecoveryReport(dict(done))
+
+
+def _recover_one(saga: CheckoutSaga, tx_id: str, state: TxState) -> str:
+    journal = saga.journal
+    for payment in journal.payments_of(tx_id):
+        if payment.status is PaymentStatus.PENDING:
+            saga.resolve_payment(payment.order_no, payment.channel)
+    collected = journal.collected_total(tx_id)
+    if state in BEFORE_PAYMENT:
+        journal.cancel(tx_id, "interrupted before payment")
+        return "cancelled before payment"
+    if state is TxState.COLLECTING_OFFLINE:
+        tx = journal.get(tx_id)
+        due = tx.estimated.psn_cash_pay if tx.estimated else collected
+        if collected == due:
+            saga.queue_offline_chain(tx_id)
+            return "offline transaction queued"
+        saga.refund_all(tx_id)
+        journal.cancel(tx_id, "offline payment not completed")
+        return "cancelled, payment refunded"
+    latest = _latest_settlement_request(saga, tx_id)
+    if state is TxState.SETTLED or (latest is not None and latest is not RequestStatus.FAILED):
+        saga.settle_collected(tx_id)
+        return "settlement completed"
+    tx = journal.get(tx_id)
+    due = tx.estimated.psn_cash_pay if tx.estimated else collected
+    if latest is None and collected == due:
+        saga.settle_collected(tx_id)
+        return "settlement completed"
+    saga.refund_all(tx_id)
+    journal.cancel(tx_id, "settlement refused or payment incomplete")
+    return "cancelled, payment refunded"
+
+
+def _latest_settlement_request(saga: CheckoutSaga, tx_id: str) -> RequestStatus | None:
+    """The status of the transaction's last settlement request, if one was written."""
+    infno = SETTLE_INFNOS[saga.journal.get(tx_id).kind]
+    statuses = [r.status for r in saga.journal.requests_of(tx_id) if r.infno == infno]
+    return statuses[-1] if statuses else None
