@@ -4,9 +4,10 @@ A minimal keep-alive server (its own process, so it does not share our GIL) answ
 instantly with one canned, valid 2207 response. The baseline is the same request bytes sent
 with `http.client` on a keep-alive connection and the body read, nothing else; the client run
 is `PlatformClient.execute(prepared)` (envelope, JSON encode, requests, strict parse, checked
-Breakdown). Batches of both alternate so drift hits both alike; the overhead is the difference
-of the medians. Then the same with signtype SM2: signing each request and verifying each
-(pre-signed) response.
+Breakdown); "requests" is the same bytes through a bare `requests` session, to show how much
+of the overhead is the HTTP library. Batches alternate so drift hits all alike; the overhead is
+the difference of the medians. Then the same with signtype SM2: signing each request and
+verifying each (pre-signed) response.
 
     .venv/bin/python -m bench.bench_client [--calls 2000]
 """
@@ -27,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from terminal import sm2
-from terminal.central.client import PlatformClient
+from terminal.central.client import PlatformClient, make_session
 from terminal.central.envelope import encode
 from terminal.central.msgid import MsgidAllocator
 from terminal.central.paths import TRANSACTION_PATHS
@@ -160,7 +161,7 @@ class MemoryCounter:
         return self.second, self.value
 
 
-def make_client(url: str, platform_public_key: str, *, signtype: str) -> PlatformClient:
+def client_config(url: str, platform_public_key: str, *, signtype: str) -> TerminalConfig:
     platform: dict[str, Any] = {"base_url": url, "signtype": signtype}
     if signtype == "SM2":
         keys = sm2.SM2KeyPair.generate()
@@ -169,7 +170,7 @@ def make_client(url: str, platform_public_key: str, *, signtype: str) -> Platfor
             public_key_hex=keys.public_key_hex,
             platform_public_keys=[platform_public_key],
         )
-    config = TerminalConfig.from_mapping(
+    return TerminalConfig.from_mapping(
         {
             "terminal": {
                 "fixmedins_code": FIXMEDINS,
@@ -188,6 +189,10 @@ def make_client(url: str, platform_public_key: str, *, signtype: str) -> Platfor
         },
         base_dir=Path("/tmp"),
     )
+
+
+def make_client(url: str, platform_public_key: str, *, signtype: str) -> PlatformClient:
+    config = client_config(url, platform_public_key, signtype=signtype)
     allocator = MsgidAllocator(FIXMEDINS, 0, 1, MemoryCounter(), datetime.now)
     client = PlatformClient(config, allocator)
     client.sign_in()
@@ -219,6 +224,12 @@ def measure(
         response = connection.getresponse()
         response.read()
 
+    session = make_session(client_config(url, platform_public_key, signtype=signtype).platform)
+
+    def transport_only() -> None:
+        response = session.post(url + path, data=body, headers=headers, timeout=(3, 10))
+        assert response.content
+
     def full() -> None:
         client.execute(prepared)
 
@@ -226,21 +237,25 @@ def measure(
         client.execute(client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300"))
 
     baseline: list[float] = []
+    via_requests: list[float] = []
     execute: list[float] = []
     prepared_too: list[float] = []
-    for fn in (raw, full, with_prepare):
+    for fn in (raw, transport_only, full, with_prepare):
         timed(fn, 50)  # warm up connections and caches
     done = 0
     while done < calls:
         baseline += timed(raw, batch)
+        via_requests += timed(transport_only, batch)
         execute += timed(full, batch)
         prepared_too += timed(with_prepare, batch)
         done += batch
     connection.close()
+    session.close()
     client.close()
     base = statistics.median(baseline)
     return {
         "baseline_ms": base * 1000,
+        "requests_ms": statistics.median(via_requests) * 1000,
         "execute_ms": statistics.median(execute) * 1000,
         "prepare_execute_ms": statistics.median(prepared_too) * 1000,
         "overhead_ms": (statistics.median(execute) - base) * 1000,
@@ -265,14 +280,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         print(
-            f"{'signtype':8} {'baseline':>9} {'execute':>9} {'+prepare':>9} {'overhead':>9} "
-            f"{'+prepare':>9} (median ms per call, {args.calls} calls)"
+            f"{'signtype':8} {'baseline':>9} {'requests':>9} {'execute':>9} {'+prepare':>9} "
+            f"{'overhead':>9} {'+prepare':>9} (median ms per call, {args.calls} calls)"
         )
         for signtype in ("NONE", "SM2"):
             calls = args.calls if signtype == "NONE" else max(200, args.calls // 10)
             r = measure(service.url, platform.public_key_hex, signtype=signtype, calls=calls)
             print(
-                f"{signtype:8} {r['baseline_ms']:9.3f} {r['execute_ms']:9.3f} "
+                f"{signtype:8} {r['baseline_ms']:9.3f} {r['requests_ms']:9.3f} "
+                f"{r['execute_ms']:9.3f} "
                 f"{r['prepare_execute_ms']:9.3f} {r['overhead_ms']:9.3f} "
                 f"{r['overhead_with_prepare_ms']:9.3f}"
             )
