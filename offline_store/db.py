@@ -153,8 +153,11 @@ class JournalDatabase:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    # Each connection is only ever used by the thread that opened it (`connection()` is
+    # thread-local); the check is off so that `close()` may close the connections of worker
+    # threads that have ended (the forwarder's pool), which the check would refuse.
     conn = sqlite3.connect(
-        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True
+        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")

@@ -52,6 +52,9 @@ class Claim:
     attempts: int
     token: str
     lease_until: float
+    # the request's status before this claim: `sent` or `unknown` means an earlier attempt may
+    # have reached the platform (the forwarder's reverse strategy reverses it first)
+    previous_status: RequestStatus = RequestStatus.PREPARED
 
     def __repr__(self) -> str:
         return f"Claim({self.msgid}, {self.infno}, attempt {self.attempts})"
@@ -169,12 +172,12 @@ class Outbox:
         claims: list[Claim] = []
         with self._database.write(durable=False) as conn:
             due = conn.execute(
-                "SELECT o.req_id, o.person_key, o.attempts, r.msgid, r.tx_id, r.infno, r.body "
-                "FROM outbox o JOIN requests r ON r.req_id = o.req_id "
+                "SELECT o.req_id, o.person_key, o.attempts, r.msgid, r.tx_id, r.infno, r.body, "
+                "r.status FROM outbox o JOIN requests r ON r.req_id = o.req_id "
                 "WHERE o.head = 1 AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at LIMIT ?",
                 (now, limit),
             ).fetchall()
-            for req_id, person_key, attempts, msgid, tx_id, infno, body in due:
+            for req_id, person_key, attempts, msgid, tx_id, infno, body, status in due:
                 token = uuid.uuid4().hex
                 conn.execute(
                     "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, "
@@ -203,6 +206,7 @@ class Outbox:
                         attempts=attempts + 1,
                         token=token,
                         lease_until=until,
+                        previous_status=RequestStatus(status),
                     )
                 )
         return claims
@@ -312,6 +316,48 @@ class Outbox:
                 tx_id=claim.tx_id,
                 details={"msgid": claim.msgid},
             )
+
+    def replace_msgid(self, claim: Claim, new_msgid: str, *, reason: str) -> PlatformRequest:
+        """Supersede a claimed request by the same request under `new_msgid`, in its place.
+
+        For the reverse strategy (central-api.md, "Ambiguous outcomes"): once a 2601 reversal of
+        the claimed msgid succeeded, the request is sent again under a new msgid. The new row
+        (status `prepared`, due now, the body's `msgid` key rewritten when it has one) takes
+        the old one's place at the head of the person's queue; the old request ends `failed`
+        with `reason`. Committed before anything is sent under the new msgid.
+        """
+        now = self._clock()
+        with self._database.write() as conn:
+            row = self._check_lease(conn, claim)
+            body = dict(claim.body)
+            if "msgid" in body:
+                body["msgid"] = new_msgid
+            blob = self._cipher.encrypt_json("requests", "body", new_msgid, body)
+            cursor = conn.execute(
+                "INSERT INTO requests (msgid, tx_id, infno, body, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, 'prepared', ?, ?)",
+                (new_msgid, claim.tx_id, claim.infno, blob, now, now),
+            )
+            new_id = int(cursor.lastrowid or 0)
+            conn.execute(
+                "UPDATE requests SET status = 'failed', error = ?, updated_at = ? WHERE req_id = ?",
+                (reason, now, claim.req_id),
+            )
+            conn.execute("DELETE FROM outbox WHERE req_id = ?", (claim.req_id,))
+            conn.execute(
+                "INSERT INTO outbox (req_id, person_key, seq, head, next_attempt_at, enqueued_at) "
+                "VALUES (?, ?, ?, 1, ?, ?)",
+                (new_id, claim.person_key, row["seq"], now, now),
+            )
+            audit.append(
+                conn,
+                "request.superseded",
+                at=now,
+                tx_id=claim.tx_id,
+                details={"msgid": claim.msgid, "new_msgid": new_msgid, "reason": reason},
+            )
+        rows = self._database.query("SELECT * FROM requests WHERE req_id = ?", (new_id,))
+        return self.decode_request(rows[0])
 
     def _check_lease(self, conn: sqlite3.Connection, claim: Claim) -> Mapping[str, Any]:
         row = conn.execute(
@@ -437,6 +483,15 @@ class Outbox:
             next_attempt_at=next_due,
             dead_letters_open=dead,
         )
+
+    def in_flight(self) -> int:
+        """Requests claimed by a forwarder whose lease has not run out (being sent now)."""
+        conn = self._database.connection()
+        (count,) = conn.execute(
+            "SELECT count(*) FROM outbox WHERE claim_token IS NOT NULL AND next_attempt_at > ?",
+            (self._clock(),),
+        ).fetchone()
+        return int(count)
 
     def items(self, *, limit: int = 100) -> list[OutboxItem]:
         """The oldest queued requests (diagnostic mode, `medterm queue status`)."""
