@@ -9,9 +9,11 @@ import pytest
 from pcscd_process import Pcscd
 
 from drivers.idcard.reader import IdCardReader
+from drivers.printer.printer import ReceiptPrinter
 from drivers.smartcard.reader import SocialSecurityCardReader
 from simulators.devices.card import CardData, VirtualCard, VpcdCard
 from simulators.devices.idreader import IdCardFace, IdReaderSimulator
+from simulators.devices.printer import PrinterSimulator
 
 TODAY = date(2026, 11, 23)
 
@@ -79,3 +81,18 @@ def id_reader(id_reader_sim: IdReaderSimulator) -> Iterator[IdCardReader]:
     reader.start()
     yield reader
     reader.close()
+
+
+@pytest.fixture
+def printer_sim() -> Iterator[PrinterSimulator]:
+    simulator = PrinterSimulator()
+    yield simulator
+    simulator.close()
+
+
+@pytest.fixture
+def printer(printer_sim: PrinterSimulator) -> Iterator[ReceiptPrinter]:
+    device = ReceiptPrinter("printer", port=printer_sim.path, status_timeout=0.3)
+    device.start()
+    yield device
+    device.close()

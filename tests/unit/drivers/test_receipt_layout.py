@@ -1,0 +1,57 @@
+"""Receipt layout: golden ESC/POS bytes from python-escpos's Dummy printer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drivers.printer.errors import ReceiptError
+from drivers.printer.printer import receipt_bytes
+from drivers.printer.receipt import columns, fit, two_sides
+from drivers.printer.sample import sample_receipt
+from terminal.domain.money import Money
+
+GOLDEN = Path(__file__).parent / "golden" / "receipt_58mm.hex"
+
+RECEIPT = sample_receipt()
+
+
+def test_receipt_matches_the_golden_bytes() -> None:
+    assert receipt_bytes(RECEIPT).hex() == GOLDEN.read_text().strip()
+
+
+def test_receipt_starts_in_chinese_mode_and_ends_with_a_cut() -> None:
+    data = receipt_bytes(RECEIPT)
+    assert data.startswith(b"\x1c\x26")
+    assert data.endswith(b"\x1d\x56\x00")
+
+
+def test_name_is_printed_masked_in_gb18030() -> None:
+    data = receipt_bytes(RECEIPT)
+    assert "张*丰".encode("gb18030") in data
+    assert "张三丰".encode("gb18030") not in data
+
+
+def test_settlement_id_is_in_a_native_qr_code() -> None:
+    data = receipt_bytes(RECEIPT)
+    store = b"\x1d\x28\x6b" + (len("S20261123000001") + 3).to_bytes(2, "little") + b"\x31\x50\x30"
+    assert store + b"S20261123000001" in data
+
+
+def test_payers_that_do_not_cover_the_items_are_refused() -> None:
+    with pytest.raises(ReceiptError, match="add up"):
+        receipt_bytes(replace(RECEIPT, channel=Money("7.49")))
+
+
+def test_wide_characters_take_two_columns() -> None:
+    assert columns("合计12") == 6
+    assert two_sides("合计", "22.50", 16) == "合计       22.50"
+
+
+@given(st.text(max_size=40), st.integers(0, 40))
+def test_fit_never_exceeds_the_width(text: str, width: int) -> None:
+    assert columns(fit(text, width)) <= width
