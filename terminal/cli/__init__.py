@@ -18,6 +18,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "terminal.cli.face",
     "terminal.cli.journal",
     "terminal.cli.checkout",
+    "terminal.cli.load",
+    "terminal.cli.demo",
 )
 
 

@@ -133,7 +133,7 @@ def parse_item(text: str, n: int) -> BillLine:
     )
 
 
-class _Collector:
+class ChannelCollector:
     """Takes the self-pay part through one channel of the terminal."""
 
     def __init__(self, terminal: Terminal, channel: str, auth_code: str, payer_ref: str) -> None:
@@ -151,8 +151,8 @@ class _Collector:
         return channels["paycode"].charge(order_no, amount, self.auth_code)  # type: ignore[attr-defined]
 
 
-def collector_for(terminal: Terminal, args: argparse.Namespace) -> _Collector:
-    return _Collector(
+def collector_for(terminal: Terminal, args: argparse.Namespace) -> ChannelCollector:
+    return ChannelCollector(
         terminal, args.pay, args.auth_code, payer_ref=terminal.config.terminal.terminal_id
     )
 

@@ -28,6 +28,12 @@ class BillLine:
     dr_name: str = ""
     drug_trac_codg: tuple[str, ...] = ()  # one traceability code per dispensed unit
 
+    def __post_init__(self) -> None:
+        if isinstance(self.cnt, int):  # a whole count written plainly: exact, so accepted
+            object.__setattr__(self, "cnt", Decimal(self.cnt))
+        if not isinstance(self.cnt, Decimal) or not self.cnt.is_finite() or self.cnt <= 0:
+            raise ValueError(f"{self.feedetl_sn}: count must be a positive Decimal")
+
     @property
     def amount(self) -> Money:
         return self.pric.times(self.cnt)
