@@ -25,7 +25,7 @@ from terminal.central.paths import TRANSACTION_PATHS
 
 MSGID = re.compile(r"[A-Za-z0-9]{12}[0-9]{18}")
 OPTIONAL_EMPTY = {
-    # field: (max length, may be empty)
+    # envelope fields that may be empty or absent: their maximum length
     "recer_sys_code": 10,
     "dev_no": 100,
     "dev_safe_info": 2000,

@@ -26,6 +26,7 @@ from terminal.central.paths import CALL_SERVICE_PATH, TRANSACTION_PATHS
 
 MAX_BODY = 1 << 20  # 1 MiB: larger requests are refused by their Content-Length, unread
 IDLE_TIMEOUT = 300.0  # seconds a keep-alive connection may sit idle
+DRAIN_SECONDS = 1.0  # how long an oversized request's body is discarded before closing
 GARBAGE = b"<html><body>502 Bad Gateway (simulated garbage body)</body></html>"
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -127,7 +128,6 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _body(self) -> bytes | None:
         """The request body, or None after answering -2 for a missing/oversized length."""
-        platform = self.server.platform
         if self.headers.get("Transfer-Encoding"):
             self._too_bad("Transfer-Encoding is not supported; send Content-Length")
             return None
@@ -141,9 +141,22 @@ class RequestHandler(BaseHTTPRequestHandler):
             return None
         if length > MAX_BODY:
             self._too_bad(f"request body larger than {MAX_BODY} bytes")
+            self._drain_briefly()
             return None
-        del platform
         return self.rfile.read(length) if length else b""
+
+    def _drain_briefly(self) -> None:
+        """Half-close, then discard what the client still sends for a moment: closing with
+        unread input would send a TCP reset that can destroy our answer in the client's
+        buffer before it reads it (the "lingering close" of HTTP servers)."""
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(DRAIN_SECONDS)
+            deadline = time.monotonic() + DRAIN_SECONDS
+            while time.monotonic() < deadline and self.connection.recv(1 << 16):
+                pass
+        except OSError:
+            pass
 
     def _too_bad(self, problem: str) -> None:
         platform = self.server.platform

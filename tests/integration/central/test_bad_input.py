@@ -161,3 +161,8 @@ def test_signed_request_is_verified_and_answered_signed(shared: RunningSimulator
     unsigned = {k: v for k, v in answer.items() if k != "signdata"}
     platform = world["platform_key"]["public_key_hex"]
     assert sm2.verify(platform, sm2.canonical_json(unsigned), bytes.fromhex(answer["signdata"]))
+
+
+def test_oversized_body_sent_in_full_still_gets_the_refusal(shared: RunningSimulator) -> None:
+    body = b'{"infno": "' + b"9" * (2 << 20) + b'"}'
+    _rejected(requests.post(shared.url + CALL_SERVICE_PATH, data=body, timeout=30))
