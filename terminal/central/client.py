@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 import requests
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
@@ -66,6 +67,7 @@ from terminal.domain.breakdown import Breakdown
 
 log = logging.getLogger("terminal.central")
 
+MAX_BODY = 32 * 1024 * 1024  # far above any answer (a day's 3202 ids), far below trouble
 BeforeSend = Callable[["PreparedRequest"], None]
 SessionFactory = Callable[[PlatformSection], requests.Session]
 
@@ -148,6 +150,9 @@ class PlatformClient:
         self._mac = mac
         self._ip = ip
         self._timeout = (config.platform.connect_timeout, config.platform.read_timeout)
+        # requests' read timeout bounds each socket read; a body trickling in must not hold the
+        # caller longer than connecting and reading once would.
+        self._deadline = config.platform.connect_timeout + config.platform.read_timeout
         self._verify_keys = config.platform.platform_public_keys if config.platform.signs else ()
         self._sign_in_lock = threading.Lock()
         self._sign_no = ""
@@ -426,8 +431,8 @@ class PlatformClient:
         started = time.monotonic()
         try:
             try:
-                response = self._session.post(url, data=body, timeout=self._timeout)
-                answer = response.content
+                response = self._session.post(url, data=body, timeout=self._timeout, stream=True)
+                answer = _read_body(response, started + self._deadline, where)
             except requests.RequestException as err:
                 raise _classify(err, where) from None
             if response.status_code != 200:
@@ -454,6 +459,25 @@ class PlatformClient:
             elapsed,
         )
         return parsed
+
+
+def _read_body(response: requests.Response, deadline: float, where: dict[str, str]) -> bytes:
+    """The whole body, unless it outgrows MAX_BODY or the call's deadline (then the connection
+    is closed and the outcome is ambiguous: the request was sent)."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while chunk := response.raw.read1(64 * 1024, decode_content=True):
+            size += len(chunk)
+            if size > MAX_BODY or time.monotonic() > deadline:
+                response.close()
+                problem = "too large" if size > MAX_BODY else "too slow"
+                raise AmbiguousOutcomeError(f"response body {problem} ({size} bytes)", **where)
+            chunks.append(chunk)
+    except urllib3.exceptions.HTTPError as err:  # read1 is below requests' exception wrapping
+        response.close()
+        raise AmbiguousOutcomeError(f"reading the body: {type(err).__name__}", **where) from None
+    return b"".join(chunks)
 
 
 def _classify(err: requests.RequestException, where: dict[str, str]) -> PlatformError:

@@ -52,6 +52,24 @@ def test_calls_reuse_one_keep_alive_connection(server: ScriptedServer) -> None:
     assert len(set(server.client_ports)) == 1
 
 
+def test_a_chunked_response_is_read_whole(server: ScriptedServer) -> None:
+    def chunked(envelope: dict[str, Any], handler: BaseHTTPRequestHandler) -> None:
+        body = response_body(0, {"data": {"stmt_rslt": "0", "stmt_rslt_dscr": "平"}})
+        handler.send_response(200)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        for start in range(0, len(body), 7):
+            piece = body[start : start + 7]
+            handler.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        handler.wfile.write(b"0\r\n\r\n")
+
+    server.script = chunked
+    client = make_client(make_config(server.url))
+    assert client.call("3201", {"data": {}}).output["data"]["stmt_rslt_dscr"] == "平"
+    client.call("3201", {"data": {}})
+    assert len(set(server.client_ports)) == 1
+
+
 def test_a_resent_prepared_request_is_identical(server: ScriptedServer) -> None:
     client = make_client(make_config(server.url))
     prepared = client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300")
@@ -125,26 +143,40 @@ def reset(envelope: dict[str, Any], handler: BaseHTTPRequestHandler) -> None:
     handler.connection.close()
 
 
+def trickle(envelope: dict[str, Any], handler: BaseHTTPRequestHandler) -> None:
+    body = response_body(0, {})
+    handler.send_response(200)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    for byte in body:
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize(
     "script",
     [
         slow,
         reset,
+        trickle,
         lambda env, handler: send(handler, 503, b"busy"),
         lambda env, handler: send(handler, 200, b"<html>not json"),
     ],
-    ids=["read-timeout", "reset-after-send", "http-503", "garbage-body"],
+    ids=["read-timeout", "reset-after-send", "trickling-body", "http-503", "garbage-body"],
 )
 def test_a_failure_after_sending_is_an_ambiguous_outcome(
     server: ScriptedServer, script: Any
 ) -> None:
     server.script = script
-    client = make_client(make_config(server.url, read_timeout=0.3))
+    client = make_client(make_config(server.url, connect_timeout=0.2, read_timeout=0.3))
     client.sign_in()
+    started = time.monotonic()
     with pytest.raises(AmbiguousOutcomeError) as caught:
         client.call("2207", SETTLE_INPUT, insuplc_admdvs="440300")
     assert caught.value.may_have_executed
     assert caught.value.msgid == server.requests[-1]["msgid"]
+    assert time.monotonic() - started < 1.5  # connect + read timeout bound the whole call
 
 
 def test_a_business_refusal_carries_the_platform_message(server: ScriptedServer) -> None:
