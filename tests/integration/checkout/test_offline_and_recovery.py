@@ -1,0 +1,129 @@
+"""Offline checkouts, their forwarding, and recovery after an interruption, through the real
+simulators."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from offline_store.states import PaymentStatus, TxKind, TxState
+from terminal.domain.money import ZERO, Money
+from terminal.flows.bill import BillLine
+from terminal.flows.checkout import CheckoutRequest
+from terminal.flows.identify import Credential, CredentialKind
+from terminal.flows.offline_policy import OfflineRefused
+from terminal.payment import PaymentResult
+
+from .conftest import paycode
+
+CLASS_A = BillLine("L-D0003", "D0003", "盐酸二甲双胍片", Money("15.60"), Decimal(3))
+
+OFFLINE = {"rules": [{"infno": "*", "mode": "offline", "probability": 1}]}
+
+
+def sale(certno: str) -> CheckoutRequest:
+    return CheckoutRequest(
+        TxKind.PHARMACY, Credential(CredentialKind.ID_NUMBER, certno), (CLASS_A,)
+    )
+
+
+@pytest.fixture
+def certno(platform) -> str:
+    """An active, locally insured resident (no deductible, so the funds pay on any bill)."""
+    world = json.loads(platform.world.read_text(encoding="utf-8"))
+    for person in world["persons"]:
+        local = person["insuplc_admdvs"] == "440300" and person["insutype"] == "390"
+        if local and person["psn_insu_stas"] == "1":
+            return person["certno"]
+    raise AssertionError("no such person in the world")
+
+
+def test_refuse_mode_moves_no_money_and_says_why(make_terminal, platform, gateway, certno):
+    terminal = make_terminal(kind="pharmacy", offline_mode="refuse")
+    platform.control("POST", "/_sim/faults", OFFLINE)
+    orders = len(gateway.orders())
+    with pytest.raises(OfflineRefused, match="offline.mode is refuse"):
+        terminal.saga.run(sale(certno), paycode(terminal))
+    assert terminal.journal.transactions()[-1].state is TxState.CANCELLED
+    assert len(gateway.orders()) == orders
+
+
+def test_self_pay_offline_sale_lands_once_with_the_insurance_part_owed_back(
+    make_terminal, platform, certno
+) -> None:
+    terminal = make_terminal(kind="pharmacy", offline_mode="self_pay")
+    platform.control("POST", "/_sim/faults", OFFLINE)
+    outcome = terminal.saga.run(sale(certno), paycode(terminal))
+    assert outcome.offline and outcome.collected == Money("46.80")
+    assert outcome.transaction.state is TxState.COMPLETED_OFFLINE
+
+    platform.control("DELETE", "/_sim/faults")
+    result = terminal.forwarder(base_delay=0.05).drain(timeout=30)
+    assert result.remaining == 0 and result.dead == 0
+    tx = terminal.journal.get(outcome.transaction.tx_id)
+    assert tx.state is TxState.RECONCILED
+    actual = tx.actual
+    assert actual is not None and actual.fund_pay_sumamt > ZERO
+    owed = terminal.journal.adjustments_of(tx.tx_id)
+    # money is conserved: paid now - owed back + funds = the bill
+    assert outcome.collected - owed[0].amount + actual.fund_pay_sumamt == actual.medfee_sumamt
+    held = platform.control("GET", "/_sim/settlements")["settlements"]
+    assert [s["setl_id"] for s in held].count(actual.setl_id) == 1
+
+
+def test_provisional_mode_collects_only_the_conservatively_estimated_cash_part(
+    make_terminal, platform, certno
+) -> None:
+    terminal = make_terminal(kind="pharmacy", offline_mode="provisional")
+    platform.control("POST", "/_sim/faults", OFFLINE)
+    bigger = CheckoutRequest(
+        TxKind.PHARMACY,
+        Credential(CredentialKind.ID_NUMBER, certno),
+        (BillLine("L-D0003", "D0003", "盐酸二甲双胍片", Money("15.60"), Decimal(20)),),
+    )
+    outcome = terminal.saga.run(bigger, paycode(terminal))
+    # least generous scheme at a 440300 pharmacy: an employed employee with the whole
+    # deductible still to pay, (312.00 - 200.00) * 0.50
+    assert outcome.breakdown.fund_pay_sumamt == Money("56.00")
+    assert outcome.collected == Money("256.00")
+
+
+class _CrashAfterCharging:
+    """Charges the patient, then 'crashes' before the saga can record it."""
+
+    channel = "paycode"
+
+    def __init__(self, terminal) -> None:
+        self.charge = paycode(terminal)
+
+    def __call__(self, order_no: str, amount: Money) -> PaymentResult:
+        self.charge(order_no, amount)
+        raise KeyboardInterrupt("power cut")
+
+
+def test_recovery_completes_a_sale_whose_payment_was_taken_before_a_crash(
+    make_terminal, platform, certno
+) -> None:
+    terminal = make_terminal(kind="pharmacy")
+    request = CheckoutRequest(
+        TxKind.PHARMACY, Credential(CredentialKind.ID_NUMBER, certno), (CLASS_A,), use_account=False
+    )
+    with pytest.raises(KeyboardInterrupt):
+        terminal.saga.run(request, _CrashAfterCharging(terminal))
+    tx = terminal.journal.transactions()[-1]
+    assert tx.state is TxState.COLLECTING
+    assert [p.status for p in terminal.journal.payments_of(tx.tx_id)] == [PaymentStatus.PENDING]
+
+    report = terminal.recover()
+    assert report.actions == {"settlement completed": 1}
+    assert terminal.journal.get(tx.tx_id).state is TxState.COMPLETED
+    assert terminal.recover().total == 0  # idempotent
+
+
+def test_recovery_cancels_a_checkout_interrupted_before_payment(make_terminal, certno) -> None:
+    terminal = make_terminal(kind="pharmacy")
+    tx = terminal.journal.create(TxKind.PHARMACY)
+    assert terminal.recover().actions == {"cancelled before payment": 1}
+    assert terminal.journal.get(tx.tx_id).state is TxState.CANCELLED
