@@ -125,3 +125,25 @@ def test_truncated_key_is_refused(journal_paths: tuple[Path, Path]) -> None:
     key_path.write_bytes(key_path.read_bytes()[:16])
     with pytest.raises(KeyFileError):
         Journal.open(db_path, key_path)
+
+
+@given(
+    st.text(max_size=4),
+    st.text(max_size=20),
+    st.text(max_size=12),
+    st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3),
+)
+def test_identity_round_trips_through_its_encrypted_field(
+    cert_type: str, certno: str, name: str, extra: dict[str, str]
+) -> None:
+    from offline_store.records import PersonIdentity
+
+    identity = PersonIdentity(cert_type, certno, name, psn_no=certno[::-1], extra=extra)
+    blob = CIPHER.encrypt_json("transactions", "identity", "tx", identity.to_json())
+    decoded = CIPHER.decrypt_json("transactions", "identity", "tx", blob)
+    assert PersonIdentity.from_json(decoded) == identity
+
+
+def test_identity_repr_shows_nothing_personal() -> None:
+    identity = make_identity()
+    assert CERTNO not in repr(identity) and identity.name not in repr(identity)
