@@ -20,6 +20,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "terminal.cli.checkout",
     "terminal.cli.load",
     "terminal.cli.demo",
+    "terminal.cli.queue",
+    "terminal.cli.reconcile",
+    "terminal.cli.diag",
 )
 
 
