@@ -3,6 +3,7 @@ is classified."""
 
 from __future__ import annotations
 
+import json
 import socket
 import struct
 import time
@@ -12,6 +13,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from platform_fakes import (
     ScriptedServer,
     make_client,
@@ -26,6 +29,7 @@ from terminal.central.client import PreparedRequest
 from terminal.central.errors import (
     AmbiguousOutcomeError,
     BusinessError,
+    PlatformError,
     ProtocolError,
     RequestInvalid,
     SignInFailed,
@@ -211,3 +215,31 @@ def test_sm2_requests_are_signed_with_the_terminal_key(server: ScriptedServer) -
     body = sm2.canonical_json({k: v for k, v in envelope.items() if k != "signdata"})
     assert envelope["signtype"] == "SM2"
     assert sm2.verify(keys.public_key_hex, body, bytes.fromhex(envelope["signdata"]))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+answers = st.binary(max_size=200) | st.fixed_dictionaries(
+    {"infcode": st.sampled_from([0, -1, -2, 1, "0"])},
+    optional={"output": json_values, "err_msg": json_values, "setlinfo": json_values},
+).map(lambda d: json.dumps(d).encode())
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(status=st.sampled_from([200, 200, 200, 204, 404, 500, 503]), body=answers)
+def test_any_http_answer_is_a_result_or_a_platform_error(
+    server: ScriptedServer, status: int, body: bytes
+) -> None:
+    server.script = lambda env, handler: send(handler, status, body)
+    client = make_client(make_config(server.url))
+    try:
+        client.execute(client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300"))
+    except PlatformError as err:
+        assert err.code.startswith("E10")
+    finally:
+        client.close()
