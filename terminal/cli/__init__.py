@@ -22,7 +22,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "terminal.cli.demo",
     "terminal.cli.queue",
     "terminal.cli.reconcile",
-    "terminal.cli.diag",
 )
 
 

@@ -18,11 +18,12 @@ from offline_store.datadir import open_journal
 from offline_store.journal import Journal
 from offline_store.outbox import Claim
 from offline_store.records import PersonIdentity
-from offline_store.states import TxKind
+from offline_store.states import PaymentStatus, TxKind
 from simulators.central.testing import PHARMACY, Patient, PlatformClient, medfee, pharmacy_input
 from terminal.central import inputs
 from terminal.central.client import PlatformClient as TerminalClient
 from terminal.config import TerminalConfig
+from terminal.domain.breakdown import Breakdown
 from terminal.flows.forwarding import msgid_allocator
 
 # people of the default world insured in the treating region, insurance active
@@ -74,6 +75,7 @@ class Terminal:
     journal: Journal
     client: TerminalClient
     scope: dict[str, str]
+    estimate: Breakdown
 
     @classmethod
     def open(cls, sim_url: str, data_dir: Path, **platform: Any) -> Terminal:
@@ -87,8 +89,9 @@ class Terminal:
         )
         if preview["infcode"] != 0:
             raise AssertionError(preview["err_msg"])
-        scope = {name: preview["output"]["setlinfo"][name] for name in SCOPE}
-        return cls(config, journal, client, scope)
+        setlinfo = preview["output"]["setlinfo"]
+        scope = {name: setlinfo[name] for name in SCOPE}
+        return cls(config, journal, client, scope, Breakdown.from_setlinfo(setlinfo))
 
     def close(self) -> None:
         self.client.close()
@@ -97,14 +100,23 @@ class Terminal:
     def queue_purchase(
         self, person: tuple[str, str, str], *, medfee_sumamt: str | None = None
     ) -> tuple[str, list[str]]:
-        """Queue 1101 + 2102 for `person`; the tx id and the two msgids. `medfee_sumamt`
-        overrides the claimed total (a wrong one makes the platform refuse the 2102)."""
+        """Complete an offline purchase for `person` (the estimate's cash part paid in cash)
+        and queue its 1101 + 2102; the tx id and the two msgids. `medfee_sumamt` overrides the
+        claimed total (a wrong one makes the platform refuse the 2102)."""
         psn_no, certno, insutype = person
-        tx = self.journal.create(TxKind.PHARMACY)
-        self.journal.identify(
+        journal = self.journal
+        tx = journal.create(TxKind.PHARMACY)
+        journal.identify(
             tx.tx_id,
             PersonIdentity(cert_type="02", certno=certno, psn_no=psn_no, insuplc_admdvs="440300"),
         )
+        journal.bill(tx.tx_id, [{"med_list_codg": c, "pric": p, "cnt": n} for c, p, n in BILL])
+        journal.estimate(tx.tx_id, self.estimate)
+        journal.collect(tx.tx_id)
+        order = f"CASH-{tx.tx_id}"
+        journal.add_payment(tx.tx_id, "cash", order, self.estimate.psn_cash_pay)
+        journal.set_payment_status(order, PaymentStatus.COLLECTED)
+        journal.complete(tx.tx_id)
         query = inputs.PersonQuery(
             mdtrt_cert_type="02", mdtrt_cert_no=certno, begntime="", certno=certno
         )
@@ -120,9 +132,7 @@ class Terminal:
         msgids = []
         for prepared in (who, settle):
             body = json.loads(prepared.to_json())
-            self.journal.prepare_request(
-                tx.tx_id, prepared.infno, prepared.msgid, body, forward=True
-            )
+            journal.prepare_request(tx.tx_id, prepared.infno, prepared.msgid, body, forward=True)
             msgids.append(prepared.msgid)
         return tx.tx_id, msgids
 
