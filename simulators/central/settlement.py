@@ -318,12 +318,14 @@ def _claimed(data: Mapping[str, Any], name: str, actual: Money) -> None:
 
 
 def _preview_setlinfo(ctx: Context, c: Computed) -> dict[str, str]:
-    return _identified(ctx, c.settlement.breakdown, c, setl_id="").to_setlinfo()
+    return _identified(ctx, c.settlement.breakdown, c, setl_id="")
 
 
-def _identified(ctx: Context, b: Breakdown, c: Computed, *, setl_id: str) -> Breakdown:
-    return replace(
-        b,
+def _identified(ctx: Context, b: Breakdown, c: Computed, *, setl_id: str) -> dict[str, str]:
+    """The wire `setlinfo` of the engine's breakdown with the platform's identifiers (set on
+    the dict: the amounts were checked when the engine built the breakdown)."""
+    info = b.to_setlinfo()
+    info.update(
         setl_id=setl_id,
         mdtrt_id=c.mdtrt_id,
         psn_no=c.person.psn_no,
@@ -331,13 +333,14 @@ def _identified(ctx: Context, b: Breakdown, c: Computed, *, setl_id: str) -> Bre
         setl_time=f"{ctx.now:%Y-%m-%d %H:%M:%S}",
         medins_setl_id=ctx.request.msgid,
     )
+    return info
 
 
 def _record(ctx: Context, c: Computed) -> Output:
     codes = _trace_codes(ctx, c.lines)
     seq = _next_seq(ctx.conn, "settlements")
     setl_id = f"S{ctx.world.region}{seq:013d}"
-    breakdown = _identified(ctx, c.settlement.breakdown, c, setl_id=setl_id)
+    info = _identified(ctx, c.settlement.breakdown, c, setl_id=setl_id)
     year = ctx.now.year
     persons.save_state(ctx.conn, c.person.psn_no, year, c.settlement.state_after)
     if c.settlement.mulaid_balc_after is not None:
@@ -345,8 +348,8 @@ def _record(ctx: Context, c: Computed) -> Output:
     ctx.conn.executemany(
         "INSERT INTO trac_codes VALUES (?, ?, 1)", [(code, setl_id) for code in codes]
     )
-    _insert_settlement(ctx, seq, breakdown, "settlement", "", c.chrg_bchno, c.mulaid_psn_no, year)
-    return {"setlinfo": breakdown.to_setlinfo(), "setldetail": _fund_details(breakdown)}
+    _insert_settlement(ctx, seq, info, "settlement", "", c.chrg_bchno, c.mulaid_psn_no, year)
+    return {"setlinfo": info, "setldetail": _fund_details(info)}
 
 
 def _trace_codes(ctx: Context, lines: Sequence[Line]) -> list[str]:
@@ -375,23 +378,23 @@ def _trace_codes(ctx: Context, lines: Sequence[Line]) -> list[str]:
     return codes
 
 
-def _fund_details(b: Breakdown) -> list[dict[str, str]]:
+def _fund_details(info: Mapping[str, str]) -> list[dict[str, str]]:
     return [
         {
             "fund_pay_type": code,
             "fund_pay_type_name": name,
-            "inscp_scp_amt": str(b.inscp_scp_amt),
-            "fund_payamt": str(getattr(b, field)),
+            "inscp_scp_amt": info["inscp_scp_amt"],
+            "fund_payamt": info[field],
         }
         for field, code, name in FUND_TYPES
-        if getattr(b, field)
+        if Money(info[field])
     ]
 
 
 def _insert_settlement(
     ctx: Context,
     seq: int,
-    b: Breakdown,
+    info: Mapping[str, str],
     kind: str,
     orig_setl_id: str,
     chrg_bchno: str,
@@ -402,22 +405,22 @@ def _insert_settlement(
         "INSERT INTO settlements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             seq,
-            b.setl_id,
+            info["setl_id"],
             ctx.request.msgid,
             ctx.request.infno,
             kind,
             orig_setl_id,
-            b.psn_no,
+            info["psn_no"],
             ctx.request.fixmedins_code,
-            b.mdtrt_id,
+            info["mdtrt_id"],
             chrg_bchno,
-            b.med_type,
+            info["med_type"],
             year,
-            b.setl_time,
-            b.insutype,
+            info["setl_time"],
+            info["insutype"],
             mulaid_psn_no,
             "settled" if kind == "settlement" else "cancelled",
-            json.dumps(b.to_setlinfo()),
+            json.dumps(info),
         ),
     )
 
@@ -499,7 +502,7 @@ def _cancel(ctx: Context, setl_id: str, psn_no: str, infno: str, mdtrt_id: str |
         setl_time=f"{ctx.now:%Y-%m-%d %H:%M:%S}",
         medins_setl_id=ctx.request.msgid,
         balc=balc,
-    )
+    ).to_setlinfo()
     _insert_settlement(
         ctx,
         seq,
@@ -511,7 +514,7 @@ def _cancel(ctx: Context, setl_id: str, psn_no: str, infno: str, mdtrt_id: str |
         original.year,
     )
     set_state(ctx.conn, setl_id, "cancelled")
-    return {"setlinfo": cancel.to_setlinfo()}
+    return {"setlinfo": cancel}
 
 
 def undo(conn: sqlite3.Connection, s: Stored) -> Money:
