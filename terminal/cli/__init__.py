@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "terminal.cli.demo",
     "terminal.cli.queue",
     "terminal.cli.reconcile",
+    "terminal.cli.diag",
 )
 
 
