@@ -147,7 +147,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] = os.environ) -
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as err:
         raise ConfigFileError(f"{path}: {err}") from None
-    except (OSError, UnicodeDecodeError) as err:
+    except (OSError, ValueError) as err:  # ValueError: not UTF-8, or a NUL in the path
         raise ConfigFileError(f"{path}: {err.__class__.__name__}: {err}") from None
     return TerminalConfig.from_mapping(
         data, base_dir=path.resolve().parent, overrides=env_overrides(env)
@@ -335,7 +335,7 @@ class _Builder:
         return TerminalConfig(
             terminal=self._terminal(values["terminal"]),
             platform=self._platform(values["platform"]),
-            store=StoreSection(data_dir=self._path(values["store"]["data_dir"])),
+            store=StoreSection(data_dir=self._path(values["store"]["data_dir"], "store.data_dir")),
             offline=OfflineSection(**values["offline"]),
             **{name: self._raw(name) for name in RAW_SECTIONS},
         )
@@ -380,8 +380,13 @@ class _Builder:
             node[path[-1]] = text
         return _freeze(table)
 
-    def _path(self, text: str) -> Path:
-        path = Path(text).expanduser()
+    def _path(self, text: str, key: str) -> Path:
+        if "\x00" in text:
+            raise ConfigError(f"{key} must be a path without NUL characters")
+        try:
+            path = Path(text).expanduser()
+        except RuntimeError:  # "~someone" with no such user
+            raise ConfigError(f"{key} names the home of an unknown user") from None
         return path if path.is_absolute() else self._base_dir / path
 
     def _terminal(self, v: dict[str, Any]) -> TerminalSection:
@@ -394,7 +399,9 @@ class _Builder:
 
     def _platform(self, v: dict[str, Any]) -> PlatformSection:
         _check_base_url(v["base_url"])
-        ca_bundle = self._path(v["ca_bundle"]) if v["ca_bundle"] is not None else None
+        ca_bundle = None
+        if v["ca_bundle"] is not None:
+            ca_bundle = self._path(v["ca_bundle"], "platform.ca_bundle")
         if ca_bundle is not None and not ca_bundle.is_file():
             raise ConfigError(f"platform.ca_bundle {ca_bundle} is not a readable file")
         private, public = self._keys(v)
@@ -423,7 +430,7 @@ class _Builder:
                 raise ConfigError(
                     "platform.key_file excludes platform.private_key_hex/public_key_hex"
                 )
-            private, public = _read_key_file(self._path(v["key_file"]))
+            private, public = _read_key_file(self._path(v["key_file"], "platform.key_file"))
         if (private is None) != (public is None):
             raise ConfigError("platform.private_key_hex and platform.public_key_hex go together")
         if private is None or public is None:
@@ -464,7 +471,7 @@ def _read_key_file(path: Path) -> tuple[str, str]:
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+    except (OSError, ValueError) as err:  # ValueError: TOML or UTF-8 decoding
         raise ConfigError(f"platform.key_file {path}: {err.__class__.__name__}") from None
     private = _text(pattern=r"[0-9a-fA-F]{64}").check(
         "platform.key_file private_key_hex", data.get("private_key_hex")

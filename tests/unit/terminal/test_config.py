@@ -86,6 +86,15 @@ def test_a_bad_value_is_refused_naming_its_key(
     assert message in caught.value.detail
 
 
+@pytest.mark.parametrize("key", ["key_file", "ca_bundle"])
+@pytest.mark.parametrize("path", ["a\x00b", "~no-such-user-here/key.toml", "/no/such/file"])
+def test_an_unusable_path_is_refused_naming_its_key(key: str, path: str) -> None:
+    data = minimal()
+    data["platform"][key] = path
+    with pytest.raises(ConfigError, match=f"platform.{key}"):
+        TerminalConfig.from_mapping(data)
+
+
 def test_a_missing_required_key_is_named() -> None:
     data = minimal()
     del data["terminal"]["region"]
