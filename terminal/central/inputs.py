@@ -8,7 +8,7 @@ retry sends exactly the same input.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -318,4 +318,4 @@ def _count(value: Decimal) -> str:
 
 
 def _fields(instance: Any) -> list[str]:
-    return list(instance.__dataclass_fields__)
+    return [f.name for f in fields(instance)]
