@@ -121,7 +121,7 @@ class TerminalConfig:
     offline: OfflineSection
     devices: Mapping[str, Any]
     face: Mapping[str, Any]
-    payment: Mapping[str, Any]
+    payment: Mapping[str, Any] = field(repr=False)  # may hold channel credentials
 
     @classmethod
     def from_mapping(
