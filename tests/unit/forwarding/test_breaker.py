@@ -11,6 +11,7 @@ from conftest import msgid, queue
 from offline_store.forwarder import BreakerState, Forwarder, SendOutcome
 from offline_store.journal import Journal
 from offline_store.outbox import Claim
+from terminal.cli.queue import queue_status
 
 
 class ScriptedSender:
@@ -70,6 +71,7 @@ def test_consecutive_unknown_outcomes_open_the_breaker_and_stop_sending(journal:
     assert result.retries == 3, "after the third failure nothing more was sent"
     assert sender.probes >= 2
     assert result.remaining == 6
+    assert queue_status(journal)["breaker"] == "open", "recorded for `medterm queue status`"
 
 
 def test_a_successful_probe_closes_the_breaker_and_forwarding_resumes(journal: Journal) -> None:
