@@ -10,10 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from offline_store.datadir import journal_path, key_path_of
 from offline_store.export import write_export
 from offline_store.journal import Journal
 from offline_store.retention import DEFAULT_RETENTION_DAYS, purge
 from offline_store.verify import verify_journal
+from terminal.errors import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,8 +23,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="journal_command", required=True, metavar="ACTION")
 
     def with_paths(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sub.add_argument("--db", type=Path, required=True, help="the journal file")
-        sub.add_argument("--key", type=Path, required=True, help="the journal's key file")
+        sub.add_argument("--db", type=Path, help="the journal file")
+        sub.add_argument("--key", type=Path, help="the journal's key file")
+        sub.add_argument(
+            "--data-dir", type=Path, help="instead of --db/--key: DIR/journal.db, DIR/journal.key"
+        )
         return sub
 
     export = with_paths(commands.add_parser("export", help="every transaction, masked, as JSONL"))
@@ -37,8 +42,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     retention.set_defaults(handler=_purge)
 
 
+def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
+    """--db and --key, or the files of --data-dir (offline_store.datadir's layout)."""
+    if args.data_dir is not None:
+        if args.db is not None or args.key is not None:
+            raise ConfigError("give either --data-dir or --db and --key, not both")
+        return journal_path(args.data_dir), key_path_of(args.data_dir)
+    if args.db is None or args.key is None:
+        raise ConfigError("--db and --key (or --data-dir) are required")
+    return args.db, args.key
+
+
 def _export(args: argparse.Namespace) -> int:
-    journal = Journal.open(args.db, args.key)
+    journal = Journal.open(*_paths(args))
     try:
         if args.out is None:
             count = write_export(journal, sys.stdout)
@@ -52,14 +68,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    report = verify_journal(args.db, args.key)
+    report = verify_journal(*_paths(args))
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1
 
 
 def _purge(args: argparse.Namespace) -> int:
-    journal = Journal.open(args.db, args.key)
+    journal = Journal.open(*_paths(args))
     try:
         result = purge(journal, retention_days=args.days)
     finally:
