@@ -54,10 +54,16 @@ def _pyscard() -> Any:
     try:
         import smartcard.CardMonitoring
         import smartcard.Exceptions
+        import smartcard.pcsc.PCSCExceptions
         import smartcard.System
     except ImportError as err:  # pragma: no cover - depends on the installation
         raise NoHardwareError(f"pyscard is missing ({err})", action=INSTALL_HINT) from None
     return smartcard
+
+
+def _pcsc_errors(sc: Any) -> tuple[type[Exception], ...]:
+    """What pyscard raises when pcscd is not there (two unrelated hierarchies)."""
+    return (sc.Exceptions.SmartcardException, sc.pcsc.PCSCExceptions.BaseSCardException)
 
 
 class SocialSecurityCardReader(Device):
@@ -94,7 +100,7 @@ class SocialSecurityCardReader(Device):
         sc = _pyscard()
         try:
             found = sc.System.readers()
-        except sc.Exceptions.SmartcardException as err:
+        except _pcsc_errors(sc) as err:
             raise NoHardwareError(f"PC/SC is not available: {err}", action=INSTALL_HINT) from None
         matching = [r for r in found if self.reader_filter in str(r)]
         if not matching:
@@ -200,7 +206,11 @@ class SocialSecurityCardReader(Device):
         if level is HealthLevel.INTERNAL:
             return True, f"reader {self._reader_name!r} claimed", details
         sc = _pyscard()
-        names = [str(r) for r in sc.System.readers()]
+        try:
+            names = [str(r) for r in sc.System.readers()]
+        except _pcsc_errors(sc) as err:
+            self._set_status(DeviceStatus.OFFLINE)
+            return False, f"PC/SC is not available: {err}", details
         if self._reader_name not in names:
             self._set_status(DeviceStatus.OFFLINE)
             return False, f"reader {self._reader_name!r} has gone away", details

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from pcscd_process import Pcscd
 
 from drivers.idcard.reader import IdCardReader
 from drivers.printer.printer import ReceiptPrinter
 from drivers.smartcard.reader import SocialSecurityCardReader
 from simulators.devices.card import CardData, VirtualCard, VpcdCard
 from simulators.devices.idreader import IdCardFace, IdReaderSimulator
+from simulators.devices.pcscd import Pcscd
 from simulators.devices.printer import PrinterSimulator
 
 TODAY = date(2026, 11, 23)

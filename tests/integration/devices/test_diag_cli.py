@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from pcscd_process import Pcscd
 
 from simulators.devices.card import VpcdCard
 from simulators.devices.idreader import IdReaderSimulator
+from simulators.devices.pcscd import Pcscd
 from simulators.devices.printer import PrinterSimulator
 from simulators.devices.scanner import ScannerSimulator
 from terminal import voucher

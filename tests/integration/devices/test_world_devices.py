@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pcscd_process import Pcscd
 
 from drivers.idcard.reader import IdCardReader
 from drivers.idcard.text import validate_id_number
@@ -17,6 +16,7 @@ from drivers.smartcard.errors import CardExpiredError
 from drivers.smartcard.reader import SocialSecurityCardReader
 from simulators.devices.card import CardData, VirtualCard, VpcdCard
 from simulators.devices.idreader import IdCardFace, IdReaderSimulator
+from simulators.devices.pcscd import Pcscd
 
 WORLD = Path(__file__).parents[3] / "simulators" / "worlds" / "default.json"
 PERSONS: list[dict[str, Any]] = json.loads(WORLD.read_text(encoding="utf-8"))["persons"]

@@ -1,4 +1,4 @@
-"""A private pcscd with the vpcd virtual reader, started as a child process for the tests.
+"""A private pcscd with the vpcd virtual reader, started as a child process (tests, benchmarks).
 
 pcscd runs in the foreground (``-f``) with its own reader configuration directory, so vpcd
 listens on a port chosen for this run rather than the system default. pcscd's client socket is
@@ -77,6 +77,7 @@ class Pcscd:
 
     def _wait_ready(self, timeout: float = 10.0) -> None:
         from smartcard.Exceptions import SmartcardException
+        from smartcard.pcsc.PCSCExceptions import BaseSCardException
         from smartcard.System import readers
 
         end = time.monotonic() + timeout
@@ -86,8 +87,8 @@ class Pcscd:
             try:
                 if any(self.reader_name == str(r) for r in readers()):
                     return
-            except SmartcardException:
-                pass
+            except (SmartcardException, BaseSCardException):
+                pass  # pcscd not accepting clients yet
             time.sleep(0.1)
         raise RuntimeError("pcscd did not list the vpcd reader in time")
 
