@@ -234,7 +234,7 @@ def main() -> None:
         f"idcard: read_card {idcard['read_ms']:.2f} ms vs raw pty {idcard['raw_ms']:.2f} ms, "
         f"ratio {idcard['read_ms'] / idcard['raw_ms']:.2f}; line time at 115200 "
         f"{idcard['line_ms']:.1f} ms for {int(idcard['line_bytes'])} bytes -> line share of a "
-        f"real read {idcard["line_ms"] / (idcard["line_ms"] + idcard["read_ms"]):.1%}"
+        f"real read {idcard['line_ms'] / (idcard['line_ms'] + idcard['read_ms']):.1%}"
     )
     for label, text in (("EAN-13-sized", "690123456"), ("voucher-sized", "E" * 400)):
         scan = bench_scan(args.rounds, text)
