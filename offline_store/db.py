@@ -33,11 +33,6 @@ from offline_store.errors import (
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
-# Small pages for a new journal: each commit writes every page it touches (the row, each index,
-# the audit row, the audit head) to the WAL before its fsync, and journal rows are a few hundred
-# bytes, so 1 KiB pages cut the bytes per commit about fourfold against SQLite's 4 KiB default
-# (about 1.4x the enqueue+ack rate measured, bench/README.md). Fixed when the file is created.
-PAGE_SIZE = 1024
 
 # primary result codes (sqlite3.h); Python 3.11 exposes them as `sqlite_errorcode`
 _SQLITE_READONLY = 8
@@ -218,12 +213,9 @@ def open_journal_database(path: Path, *, check_integrity: bool = True) -> Journa
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     check_header(path)
-    fresh = not path.exists() or path.stat().st_size == 0
     database = JournalDatabase(path)
     try:
         with sqlite_errors(path):
-            if fresh:
-                database.connection().execute(f"PRAGMA page_size = {PAGE_SIZE}")
             mode = database.connection().execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise JournalReadOnlyError(f"{path}: cannot switch to WAL (journal_mode {mode})")
