@@ -5,19 +5,23 @@
 A world of `--people` generated persons; 8 client threads, each with its own keep-alive
 `requests.Session`. Per run: visits are prepared first (2201 + 2204, untimed), then the timed
 part sends one 2207 per visit with a fresh msgid (signtype NONE). Baseline in the same run: the
-same threads sending as many `GET /_sim/health`. Reports the median of the runs and the ratio.
+same threads sending as many `GET /_sim/health`. Reports the median of the runs and the ratio,
+and the server process's CPU time per request (from /proc: unaffected by other load on the
+machine, which the rates are not).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from simulators.central.testing import (
@@ -60,8 +64,22 @@ def _timed(work: Callable[[list[object]], None], shares: list[list[object]]) -> 
         return time.perf_counter() - started
 
 
-def one_run(url: str, patients: list[Patient], count: int, offset: int) -> tuple[float, float]:
-    """(settlements per second, health requests per second) of one run."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), independent of other load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Run:
+    settle_rate: float  # 2207 per second
+    health_rate: float  # GET /_sim/health per second
+    settle_cpu_ms: float  # server CPU per 2207
+    health_cpu_ms: float  # server CPU per health request
+
+
+def one_run(url: str, pid: int, patients: list[Patient], count: int, offset: int) -> Run:
+    """One run: prepare visits, then time the settlements and the baseline."""
     chosen = [patients[(offset + i * 7919) % len(patients)] for i in range(count)]
     local = threading.local()
 
@@ -89,9 +107,17 @@ def one_run(url: str, patients: list[Patient], count: int, offset: int) -> tuple
             if session.get(url + "/_sim/health", timeout=30).status_code != 200:
                 raise RuntimeError("health failed")
 
+    cpu_before = _cpu_seconds(pid)
     settle_s = _timed(settle, _split(visits, THREADS))
+    cpu_between = _cpu_seconds(pid)
     health_s = _timed(health, _split(list(range(count)), THREADS))
-    return count / settle_s, count / health_s
+    cpu_after = _cpu_seconds(pid)
+    return Run(
+        count / settle_s,
+        count / health_s,
+        (cpu_between - cpu_before) / count * 1000,
+        (cpu_after - cpu_between) / count * 1000,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,19 +133,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         patients = _patients(world)
         sim = start_simulator(tmp, world=world)
         try:
+            pid = sim.process.process.pid
             runs = [
-                one_run(sim.url, patients, args.settlements, run * args.settlements)
+                one_run(sim.url, pid, patients, args.settlements, run * args.settlements)
                 for run in range(args.runs)
             ]
         finally:
             sim.stop()
-    for n, (settle, health) in enumerate(runs, start=1):
-        print(f"run {n}: 2207 {settle:8.1f}/s   health {health:8.1f}/s")
-    settle_median = statistics.median(r[0] for r in runs)
-    health_median = statistics.median(r[1] for r in runs)
+    for n, r in enumerate(runs, start=1):
+        print(
+            f"run {n}: 2207 {r.settle_rate:7.1f}/s ({r.settle_cpu_ms:.2f} ms server CPU each)   "
+            f"health {r.health_rate:7.1f}/s ({r.health_cpu_ms:.2f} ms)"
+        )
+    settle = statistics.median(r.settle_rate for r in runs)
+    health = statistics.median(r.health_rate for r in runs)
+    settle_cpu = statistics.median(r.settle_cpu_ms for r in runs)
+    health_cpu = statistics.median(r.health_cpu_ms for r in runs)
     print(
-        f"median: 2207 {settle_median:.1f} settlements/s, health {health_median:.1f} req/s, "
-        f"ratio {settle_median / health_median:.2f}"
+        f"median: 2207 {settle:.1f} settlements/s, health {health:.1f} req/s, "
+        f"ratio {settle / health:.2f}; server CPU per request {settle_cpu:.2f} ms vs "
+        f"{health_cpu:.2f} ms (ratio {settle_cpu / health_cpu:.2f}); load average at the end "
+        f"{os.getloadavg()[0]:.1f}"
     )
     return 0
 
