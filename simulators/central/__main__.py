@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -14,6 +15,12 @@ from simulators.central.db import Database
 from simulators.central.platform import Handler, Platform
 from simulators.central.server import SimulatorServer
 from simulators.central.world import WorldError, load_world
+
+DEFAULT_FACE_CACHE = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "medterm"
+    / "face-encodings.json"
+)
 
 HANDLERS: dict[str, Handler] = {
     "9001": identity.sign_in,
@@ -42,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument(
+        "--face-cache",
+        type=Path,
+        default=DEFAULT_FACE_CACHE,
+        help="face encodings of enrolled photos, keyed by the photo's SHA-256 (shared by "
+        "every world; default %(default)s)",
+    )
+    parser.add_argument(
         "--require-signature",
         action="store_true",
         help="refuse signtype NONE (by default both NONE and verified SM2 are accepted)",
@@ -57,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WorldError as err:
         print(f"cannot start: {err}", file=sys.stderr)
         return 2
-    platform = Platform(world, db, Clock(db), HANDLERS, args.require_signature)
+    platform = Platform(world, db, Clock(db), HANDLERS, args.require_signature, args.face_cache)
     server = SimulatorServer((args.host, args.port), platform)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     host, port = server.server_address[:2]

@@ -45,9 +45,9 @@ class FaceProvider:
     """The face index of `simulators.central.faces`, loaded on first use, or None when the
     module or face_recognition is not available (1191 then answers -2, 1101 omits face_ref)."""
 
-    def __init__(self, world: World, db_path: Path) -> None:
+    def __init__(self, world: World, cache_path: Path) -> None:
         self._world = world
-        self._cache = db_path.with_name(db_path.name + ".faces")
+        self._cache = cache_path
         self._lock = threading.Lock()
         self._loaded = False
         self._index: Any = None
@@ -81,6 +81,7 @@ class Platform:
         clock: Clock,
         handlers: Mapping[str, Handler],
         require_signature: bool,
+        face_cache: Path,
     ) -> None:
         self.world = world
         self.db = db
@@ -88,7 +89,7 @@ class Platform:
         self.handlers = handlers
         self.require_signature = require_signature
         self.responder = Responder(world, clock.now)
-        self.faces = FaceProvider(world, db.path)
+        self.faces = FaceProvider(world, face_cache)
 
     def rejection(self, message: str, received: datetime) -> bytes:
         return self.responder.body(-2, {}, received=received, err_msg=message)

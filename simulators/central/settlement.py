@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from simulators.central import fields as f
@@ -217,7 +218,7 @@ def _outpatient(ctx: Context, *, record: bool) -> Computed:
     if not rows:
         raise Rejected("未上传费用明细", f"no fee details uploaded for chrg_bchno {chrg_bchno}")
     lines = [
-        Line(FeeItem(sn, code, Money(pric), f.count({"c": cnt}, "c", "fee")), _item(ctx, code))
+        Line(FeeItem(sn, code, Money(pric), Decimal(cnt)), _item(ctx, code))
         for sn, code, pric, cnt in rows
     ]
     level = ctx.world.institutions[ctx.request.fixmedins_code].level
