@@ -54,13 +54,17 @@ class CameraKind(StrEnum):
 
 @dataclass(frozen=True)
 class CameraSettings:
-    """The ``[devices.camera]`` table: which camera, at what resolution and frame rate."""
+    """The ``[devices.camera]`` table: which camera, at what resolution and frame rate.
 
-    source: CameraKind = CameraKind.QT
+    ``kind`` follows the ``[devices]`` convention of `drivers.registry` (``role`` is accepted
+    and ignored: the table is the camera's).
+    """
+
+    kind: CameraKind = CameraKind.QT
     device: str = ""
     """Qt camera id or a substring of its description; empty means the system default."""
     path: Path | None = None
-    """Image or video file for ``source = "file"`` (relative paths: to the config file)."""
+    """Image or video file for ``kind = "file"`` (relative paths: to the config file)."""
     width: int = 640
     height: int = 480
     fps: float = 15.0
@@ -72,16 +76,16 @@ class CameraSettings:
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any], base_dir: Path = Path()) -> CameraSettings:
         """Validate ``[devices.camera]``; values may be text (environment overrides)."""
-        known = {"source", "device", "path", "width", "height", "fps", "realtime", "loop"}
+        known = {"kind", "role", "device", "path", "width", "height", "fps", "realtime", "loop"}
         for key in table:
             if key not in known:
                 raise DeviceConfigError(f"devices.camera.{key} is not a known key")
         values: dict[str, Any] = {}
-        if "source" in table:
+        if "kind" in table:
             try:
-                values["source"] = CameraKind(str(table["source"]))
+                values["kind"] = CameraKind(str(table["kind"]))
             except ValueError:
-                raise DeviceConfigError("devices.camera.source must be 'qt' or 'file'") from None
+                raise DeviceConfigError("devices.camera.kind must be 'qt' or 'file'") from None
         if "device" in table:
             values["device"] = str(table["device"])
         if table.get("path"):
@@ -96,8 +100,8 @@ class CameraSettings:
             if key in table:
                 values[key] = _flag(f"devices.camera.{key}", table[key])
         settings = cls(**values)
-        if settings.source is CameraKind.FILE and settings.path is None:
-            raise DeviceConfigError("devices.camera.path is required when source = 'file'")
+        if settings.kind is CameraKind.FILE and settings.path is None:
+            raise DeviceConfigError("devices.camera.path is required when kind = 'file'")
         return settings
 
 

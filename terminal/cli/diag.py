@@ -23,6 +23,7 @@ from drivers.scanner.classify import ScanKind
 from drivers.scanner.events import Scanned
 from drivers.scanner.serial_scanner import SerialScanner
 from drivers.smartcard.reader import SocialSecurityCardReader
+from terminal.cli import face
 from terminal.config import load_config
 from terminal.errors import ConfigError, MedtermError
 from terminal.voucher import ReplayCache, VoucherRefused, VoucherVerifier, load_platform_keys
@@ -78,6 +79,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     scan.add_argument("--show-pii", action="store_true", help="show scanned codes unmasked")
     scan.set_defaults(handler=_scan)
+
+    face.register_diag(commands)  # face-verify, face-liveness, face-threshold
 
 
 # ---------------------------------------------------------------------------- output

@@ -111,7 +111,7 @@ def liveness_command(args: argparse.Namespace) -> int:
     def run() -> dict[str, Any]:
         engine = _engine(args)
         settings = CameraSettings(
-            source=CameraKind.FILE, path=args.video, fps=args.fps, realtime=False, loop=False
+            kind=CameraKind.FILE, path=args.video, fps=args.fps, realtime=False, loop=False
         )
         camera = FileCamera("cli-camera", settings)
         camera.start()

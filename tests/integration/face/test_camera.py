@@ -16,7 +16,7 @@ from drivers.camera.source import CameraKind, CameraSettings
 
 
 def _settings(**values: object) -> CameraSettings:
-    return CameraSettings.from_mapping({"source": "file", **values})
+    return CameraSettings.from_mapping({"kind": "file", **values})
 
 
 def test_a_still_image_becomes_frames_at_the_configured_size_and_rate() -> None:
@@ -80,8 +80,8 @@ def test_health_reports_resolution_and_decodes_a_frame_at_external_level() -> No
 @pytest.mark.parametrize(
     ("table", "key"),
     [
-        ({"source": "usb"}, "devices.camera.source"),
-        ({"source": "file"}, "devices.camera.path"),
+        ({"kind": "usb"}, "devices.camera.kind"),
+        ({"kind": "file"}, "devices.camera.path"),
         ({"width": "wide"}, "devices.camera.width"),
         ({"fps": 0}, "devices.camera.fps"),
         ({"realtime": "maybe"}, "devices.camera.realtime"),
@@ -95,7 +95,7 @@ def test_bad_camera_configuration_names_the_key(table: dict, key: str) -> None:
 
 def test_text_values_from_environment_overrides_are_accepted() -> None:
     settings = CameraSettings.from_mapping({"width": "800", "fps": "7.5", "realtime": "false"})
-    assert (settings.source, settings.width, settings.fps, settings.realtime) == (
+    assert (settings.kind, settings.width, settings.fps, settings.realtime) == (
         CameraKind.QT,
         800,
         7.5,

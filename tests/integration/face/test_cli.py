@@ -47,3 +47,9 @@ def test_liveness_of_a_still_photo_fails_with_e411(capsys: pytest.CaptureFixture
 def test_a_missing_video_is_no_camera_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["face", "liveness", "--video", str(FACES / "absent.mp4")]) == 2
     assert "[E420]" in capsys.readouterr().err
+
+
+def test_the_same_commands_run_under_diag(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["diag", "face-verify", "--reference", str(FACES / "leslie_1.jpg")]
+    assert main([*argv, "--probe", str(FACES / "leslie_2.jpg"), "--json"]) == 0
+    assert _json(capsys)["matched"] is True

@@ -19,7 +19,7 @@ from drivers.face.settings import FaceSettings
 
 
 def _camera(path: Path, fps: float = 15.0, loop: bool = False) -> FileCamera:
-    settings = CameraSettings(source=CameraKind.FILE, path=path, fps=fps, realtime=False, loop=loop)
+    settings = CameraSettings(kind=CameraKind.FILE, path=path, fps=fps, realtime=False, loop=loop)
     camera = FileCamera("test-camera", settings)
     camera.start()
     return camera

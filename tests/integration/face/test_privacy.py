@@ -59,9 +59,7 @@ def test_verification_and_liveness_write_nothing_and_log_no_encoding(
         verdict = FaceVerifier(engine).verify(photo("obama_2.jpg"), reference)
         camera = FileCamera(
             "cam",
-            CameraSettings(
-                source=CameraKind.FILE, path=FACES / "hamilton_clip.mp4", realtime=False
-            ),
+            CameraSettings(kind=CameraKind.FILE, path=FACES / "hamilton_clip.mp4", realtime=False),
         )
         with camera, pytest.raises(LivenessTimeoutError):
             LivenessCheck(engine).run(camera)
