@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulators.central import identity, reconcile, reversal, settlement
+from simulators.central import cancellation, identity, reconcile, reversal, settlement, visits
 from simulators.central.clock import Clock
 from simulators.central.db import Database
 from simulators.central.platform import Handler, Platform
@@ -27,15 +27,15 @@ HANDLERS: dict[str, Handler] = {
     "1162": identity.decode_voucher,
     "1191": identity.face_authorize,
     "1101": identity.person_info,
-    "2201": settlement.register,
-    "2204": settlement.upload_fees,
-    "2205": settlement.cancel_fees,
+    "2201": visits.register,
+    "2204": visits.upload_fees,
+    "2205": visits.cancel_fees,
     "2206": settlement.outpatient_preview,
     "2207": settlement.outpatient_settle,
-    "2208": settlement.outpatient_cancel,
+    "2208": cancellation.outpatient_cancel,
     "2101": settlement.pharmacy_preview,
     "2102": settlement.pharmacy_settle,
-    "2103": settlement.pharmacy_cancel,
+    "2103": cancellation.pharmacy_cancel,
     "2601": reversal.reverse,
     "3201": reconcile.totals,
     "3202": reconcile.details,

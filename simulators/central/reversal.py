@@ -14,9 +14,10 @@ reversal), so a sender cannot mistake a reversed settlement for a standing one.
 from __future__ import annotations
 
 from simulators.central import fields as f
+from simulators.central.cancellation import redo, undo
 from simulators.central.fields import Rejected
 from simulators.central.platform import Context, Output
-from simulators.central.settlement import redo, set_state, stored, undo
+from simulators.central.records import set_state, stored
 from terminal.central.paths import REVERSIBLE_INFNOS
 
 
