@@ -6,14 +6,19 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
+import requests
+
 from simulators.central.testing import (
     PHARMACY,
     Patient,
     PlatformClient,
     RunningSimulator,
     medfee,
+    outpatient_input,
+    outpatient_visit,
     pharmacy_input,
 )
+from terminal.central.paths import TRANSACTION_PATHS
 from terminal.domain.fees import CatalogueItem, ChargeLevel, FeeItem
 from terminal.domain.money import Money, money_sum
 from terminal.policy.engine import (
@@ -72,3 +77,17 @@ def test_parallel_settlements_of_one_person_lose_no_update(sim: RunningSimulator
     assert Money("2000.00") - paid_from_account == expected.balc
     hifp = money_sum(Money(info["hifp_pay"]) for info in infos)
     assert hifp == expected.benefit("outpatient").hifp_paid
+
+
+def test_the_same_msgid_sent_by_many_threads_at_once_executes_once(sim: RunningSimulator) -> None:
+    client = PlatformClient(sim.url)
+    zhang = Patient("44030000000000000001", "310")
+    visit = outpatient_visit(client, zhang, [("X1", "12.50", "4")])
+    envelope = client.envelope("2207", {"data": outpatient_input(zhang, visit)}, insuplc="440300")
+    url = sim.url + TRANSACTION_PATHS["2207"]
+    with ThreadPoolExecutor(THREADS) as pool:
+        bodies = list(
+            pool.map(lambda _: requests.post(url, json=envelope, timeout=30).content, range(16))
+        )
+    assert len(set(bodies)) == 1
+    assert len(sim.control("GET", "/_sim/settlements")["settlements"]) == 1
