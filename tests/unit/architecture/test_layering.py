@@ -16,7 +16,8 @@ PROBE = textwrap.dedent(
     import importlib, pkgutil, sys
     package = importlib.import_module({package!r})
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-        importlib.import_module(info.name)
+        if not info.name.endswith(".__main__"):  # a program, not a module to import
+            importlib.import_module(info.name)
     bad = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "simulators", "ui"))
     print(",".join(bad))
     """
