@@ -1,21 +1,28 @@
 """A private pcscd with the vpcd virtual reader, started as a child process (tests, benchmarks).
 
-pcscd runs in the foreground (``-f``) with its own reader configuration directory, so vpcd
-listens on a port chosen for this run rather than the system default. pcscd's client socket is
-fixed at build time (/run/pcscd), so only one pcscd can run: a stale one left by an earlier run
-is stopped first, by the pid in its own pid file.
+pcscd runs in the foreground with its own reader configuration directory, so vpcd listens on a
+port chosen for this run. pcscd's socket path is fixed at build time (/run/pcscd/pcscd.comm),
+so to let several test sessions (and a system pcscd) coexist, pcscd is started in a private
+mount namespace (`unshare`) where a directory of ours is bind-mounted on /run/pcscd; clients
+find it through ``PCSCLITE_CSOCK_NAME``, which libpcsclite honours and `Pcscd` sets in this
+process's environment (children inherit it). Where namespaces are not allowed, it falls back to
+the shared path, first stopping a stale pcscd by the pid in that pcscd's own pid file.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
 
-PID_FILE = Path("/run/pcscd/pcscd.pid")
+SYSTEM_RUN_DIR = Path("/run/pcscd")
+PID_FILE = SYSTEM_RUN_DIR / "pcscd.pid"
+SOCKET_ENV = "PCSCLITE_CSOCK_NAME"
 VPCD_LIB = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 
 
@@ -66,14 +73,33 @@ class Pcscd:
             f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x{self.port:04X}\n'
             f"LIBPATH {VPCD_LIB}\nCHANNELID 0x{self.port:04X}\n"
         )
-        stop_stale_pcscd()
         self.log = (workdir / "pcscd.log").open("w")
-        self.process = subprocess.Popen(
-            ["pcscd", "--foreground", "--config", str(conf)],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self._wait_ready()
+        self._previous_socket = os.environ.get(SOCKET_ENV)
+        run_dir = workdir / "run"
+        run_dir.mkdir(exist_ok=True)
+        pcscd = f"pcscd --foreground --config {shlex.quote(str(conf))}"
+        if _can_unshare():
+            os.environ[SOCKET_ENV] = str(run_dir / "pcscd.comm")
+            argv = [
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                f"mkdir -p {SYSTEM_RUN_DIR} && "
+                f"mount --bind {shlex.quote(str(run_dir))} {SYSTEM_RUN_DIR} && exec {pcscd}",
+            ]
+        else:
+            stop_stale_pcscd()
+            os.environ.pop(SOCKET_ENV, None)
+            argv = shlex.split(pcscd)
+        self.process = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_ready(self, timeout: float = 10.0) -> None:
         from smartcard.Exceptions import SmartcardException
@@ -119,3 +145,19 @@ class Pcscd:
             self.process.kill()
             self.process.wait()
         self.log.close()
+        if self._previous_socket is None:
+            os.environ.pop(SOCKET_ENV, None)
+        else:
+            os.environ[SOCKET_ENV] = self._previous_socket
+
+
+def _can_unshare() -> bool:
+    """Whether this process may create a mount namespace (root, or CAP_SYS_ADMIN)."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "true"],
+        capture_output=True,
+        timeout=10,
+    )
+    return probe.returncode == 0
