@@ -16,6 +16,8 @@ What it promises:
 - **A circuit breaker**: after `breaker_threshold` consecutive unknown/not-sent outcomes the
   forwarder stops sending (`open`), probes with 9001 every `probe_interval` (`half_open` while
   the probe runs) and resumes (`closed`) on a successful probe.
+- **Group commit**: acknowledgements of chains that finish together share one durable commit
+  (`Outbox.ack_many`), so the disk flush per answer does not serialise the chains.
 - **Never blocks anyone**: `start()` runs it on its own threads, `wake()` tells it a new
   request was queued; `drain(timeout)` runs it in the caller's thread for the command line.
 
@@ -43,7 +45,7 @@ from typing import Any, Protocol
 
 from offline_store.errors import LeaseLostError
 from offline_store.journal import Journal
-from offline_store.outbox import Claim
+from offline_store.outbox import Claim, Outbox
 from offline_store.states import RequestStatus
 from terminal.errors import MedtermError
 
@@ -211,6 +213,63 @@ class _Breaker:
             self._on_change(state)
 
 
+class _GroupCommit:
+    """Acknowledges answered claims in batches: one durable commit (one disk flush) for every
+    chain that finished while the previous commit was being written.
+
+    Leader-based: the first chain to arrive commits everything pending, its own included;
+    chains arriving meanwhile wait and the next leader takes them all at once. Each caller
+    returns only once its own acknowledgement is on disk (or its lease was found lost).
+    """
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        self._cond = threading.Condition()
+        self._pending: list[_Ack] = []
+        self._leading = False
+
+    def ack(self, claim: Claim, response: Mapping[str, Any]) -> None:
+        """Like `Outbox.ack` (raises `LeaseLostError` the same way), batched with others."""
+        entry = _Ack(claim, response)
+        with self._cond:
+            self._pending.append(entry)
+            while not entry.done:
+                if self._leading:
+                    self._cond.wait()
+                    continue
+                self._leading = True
+                batch, self._pending = self._pending, []
+                self._cond.release()
+                try:
+                    self._commit(batch)
+                finally:
+                    self._cond.acquire()
+                    self._leading = False
+                    self._cond.notify_all()
+        if entry.error is not None:
+            raise entry.error
+
+    def _commit(self, batch: list[_Ack]) -> None:
+        try:
+            lost = {c.token for c in self._outbox.ack_many([(a.claim, a.response) for a in batch])}
+        except BaseException as err:
+            for entry in batch:
+                entry.error, entry.done = err, True
+            return
+        for entry in batch:
+            if entry.claim.token in lost:
+                entry.error = LeaseLostError(f"{entry.claim.msgid}: lease lost before the ack")
+            entry.done = True
+
+
+@dataclass
+class _Ack:
+    claim: Claim
+    response: Mapping[str, Any]
+    done: bool = False
+    error: BaseException | None = None
+
+
 class Forwarder:
     """Forwards the journal's outbox through a `RequestSender`. One per journal."""
 
@@ -246,6 +305,7 @@ class Forwarder:
             raise ForwarderConfigError("the reverse strategy needs new_msgid")
         self._journal = journal
         self._outbox = journal.outbox
+        self._acks = _GroupCommit(journal.outbox)
         self._sender = sender
         self._hooks = hooks
         self._chains = chains
@@ -403,7 +463,7 @@ class Forwarder:
         outcome = self._send(self._sender.send, body)
         if outcome.kind is OutcomeKind.SUCCEEDED:
             self._breaker.success()
-            self._outbox.ack(claim, outcome.response)
+            self._acks.ack(claim, outcome.response)
             self._count("succeeded")
             log.info("%s %s forwarded (attempt %d)", claim.infno, claim.msgid, claim.attempts)
             self._call_hook("on_succeeded", claim, outcome.response)

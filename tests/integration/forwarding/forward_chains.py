@@ -36,8 +36,8 @@ PEOPLE: tuple[tuple[str, str, str], ...] = (
     ("44030000000000000014", "440300197512121149", "310"),
     ("44030000000000000017", "440300196204041177", "310"),
     ("44030000000000000019", "440300194607071195", "310"),
-    ("44030000000000000021", "440300197607080212", "310"),
-    ("44030000000000000024", "440300201106250243", "310"),
+    ("44030000000000000016", "440300199109091161", "310"),
+    ("44030000000000000008", "440300199504171081", "310"),
     ("44030000000000000002", "440300199007081026", "390"),
     ("44030000000000000015", "440300198702021151", "390"),
 )
@@ -45,8 +45,11 @@ BILL = (("D0001", "12.50", "2"), ("D0005", "30.00", "1"))
 SCOPE = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")
 
 
-def pharmacy_config(base_url: str, data_dir: Path, **platform: Any) -> TerminalConfig:
-    """A pharmacy terminal of the default world talking to the simulator (signtype NONE)."""
+def pharmacy_config(
+    base_url: str, data_dir: Path, *, slot: int = 1, **platform: Any
+) -> TerminalConfig:
+    """A pharmacy terminal of the default world talking to the simulator (signtype NONE);
+    terminals sharing one simulator need different `slot`s (their msgids must differ)."""
     return TerminalConfig.from_mapping(
         {
             "terminal": {
@@ -54,7 +57,7 @@ def pharmacy_config(base_url: str, data_dir: Path, **platform: Any) -> TerminalC
                 "fixmedins_name": "深圳市模拟康民大药房",
                 "region": "440300",
                 "terminal_id": "T1",
-                "slot": 1,
+                "slot": slot,
                 "opter_type": "1",
                 "opter": "C01",
                 "opter_name": "收银员",
@@ -78,8 +81,8 @@ class Terminal:
     estimate: Breakdown
 
     @classmethod
-    def open(cls, sim_url: str, data_dir: Path, **platform: Any) -> Terminal:
-        config = pharmacy_config(sim_url, data_dir, **platform)
+    def open(cls, sim_url: str, data_dir: Path, *, slot: int = 1, **platform: Any) -> Terminal:
+        config = pharmacy_config(sim_url, data_dir, slot=slot, **platform)
         journal = open_journal(data_dir)
         client = TerminalClient(config, msgid_allocator(config, journal))
         preview = PlatformClient(sim_url, fixmedins_code=PHARMACY).call(
