@@ -83,7 +83,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _fsi(self, method: str, path: str) -> None:
         platform = self.server.platform
         received = platform.clock.now()
-        body = self._body()
+        body = self._body(fsi=True)
         if body is None:
             return
         try:
@@ -126,10 +126,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         else:
             self._send(200, response, JSON_TYPE)
 
-    def _body(self) -> bytes | None:
-        """The request body, or None after answering -2 for a missing/oversized length."""
+    def _body(self, *, fsi: bool = False) -> bytes | None:
+        """The request body, or None after refusing a missing or oversized length (-2 on
+        /fsi/, HTTP 400 elsewhere)."""
         if self.headers.get("Transfer-Encoding"):
-            self._too_bad("Transfer-Encoding is not supported; send Content-Length")
+            self._too_bad("Transfer-Encoding is not supported; send Content-Length", fsi)
             return None
         raw = self.headers.get("Content-Length")
         try:
@@ -137,10 +138,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if length < 0 or (raw is None and self.command == "POST"):
-            self._too_bad("a valid Content-Length is required")
+            self._too_bad("a valid Content-Length is required", fsi)
             return None
         if length > MAX_BODY:
-            self._too_bad(f"request body larger than {MAX_BODY} bytes")
+            self._too_bad(f"request body larger than {MAX_BODY} bytes", fsi)
             self._drain_briefly()
             return None
         return self.rfile.read(length) if length else b""
@@ -158,7 +159,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _too_bad(self, problem: str) -> None:
+    def _too_bad(self, problem: str, fsi: bool) -> None:
+        if not fsi:
+            payload = json.dumps({"ok": False, "error": problem}).encode()
+            self._send(400, payload, JSON_TYPE, close=True)
+            return
         platform = self.server.platform
         body = platform.rejection(f"请求无法处理 ({problem})", platform.clock.now())
         self._send(200, body, JSON_TYPE, close=True)
@@ -167,15 +172,15 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _his(self, method: str, path: str, query: str) -> None:
         platform = self.server.platform
+        body = self._json_body(method)
+        if body is _INVALID:
+            return
         if (method, path) == ("GET", "/his/departments"):
             self._json(*his.departments(platform.world))
         elif (method, path) == ("GET", "/his/orders"):
-            certno = _param(query, "certno")
-            self._json(*his.unpaid_orders(platform.db, certno))
+            self._json(*his.unpaid_orders(platform.db, _param(query, "certno")))
         elif (method, path) == ("POST", "/his/orders/paid"):
-            body = self._json_body()
-            if body is not _INVALID:
-                self._json(*his.mark_paid(platform.db, body))
+            self._json(*his.mark_paid(platform.db, body))
         else:
             self._json(404, {"ok": False, "error": f"no HIS endpoint {method} {path[:100]}"})
 
@@ -183,16 +188,20 @@ class RequestHandler(BaseHTTPRequestHandler):
         if not _loopback(self.client_address[0]):
             self._json(403, {"ok": False, "error": "control endpoints answer loopback only"})
             return
-        body = self._json_body() if method == "POST" else None
+        body = self._json_body(method)
         if body is _INVALID:
             return
         server = self.server
         self._json(*control.handle(server.platform, server.faults, method, path, query, body))
 
-    def _json_body(self) -> Any:
+    def _json_body(self, method: str) -> Any:
+        """A POST's JSON body (None for other methods, whose body is read and ignored so the
+        keep-alive stream stays in step); `_INVALID` once an error was answered."""
         raw = self._body()
         if raw is None:
             return _INVALID
+        if method != "POST":
+            return None
         try:
             return parse_json(raw)
         except Rejected:

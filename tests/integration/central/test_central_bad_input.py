@@ -166,3 +166,16 @@ def test_signed_request_is_verified_and_answered_signed(shared: RunningSimulator
 def test_oversized_body_sent_in_full_still_gets_the_refusal(shared: RunningSimulator) -> None:
     body = b'{"infno": "' + b"9" * (2 << 20) + b'"}'
     _rejected(requests.post(shared.url + CALL_SERVICE_PATH, data=body, timeout=30))
+
+
+def test_a_body_on_a_get_does_not_desynchronise_keep_alive(shared: RunningSimulator) -> None:
+    host, port = shared.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(
+            b"GET /_sim/health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+            b"GET /_sim/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        received = b""
+        while chunk := conn.recv(65536):
+            received += chunk
+    assert received.count(b"HTTP/1.1 200 OK") == 2
