@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM ends `serve_forever` in the main thread the way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -73,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     platform = Platform(world, db, Clock(db), HANDLERS, args.require_signature, args.face_cache)
     server = SimulatorServer((args.host, args.port), platform)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _stop)
     host, port = server.server_address[:2]
     print(f"listening on http://{host}:{port}", flush=True)
     try:
