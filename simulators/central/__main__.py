@@ -80,8 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = SimulatorServer((args.host, args.port), platform)
     signal.signal(signal.SIGTERM, _stop)
     host, port = server.server_address[:2]
-    print(f"listening on http://{host}:{port}", flush=True)
     try:
+        print(f"listening on http://{host}:{port}", flush=True)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
