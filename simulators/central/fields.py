@@ -92,7 +92,7 @@ def money(parent: Mapping[str, Any], key: str, path: str) -> Money:
     try:
         amount = Money.parse(value, field=f"{path}.{key}")
     except MoneyError as err:
-        raise bad(f"{path}.{key}", err.detail) from None
+        raise Rejected("请求字段错误", err.detail) from None
     if amount.is_negative():
         raise bad(f"{path}.{key}", "must not be negative")
     return amount
@@ -149,4 +149,4 @@ def money_signed(parent: Mapping[str, Any], key: str, path: str) -> Money:
     try:
         return Money.parse(value, field=f"{path}.{key}")
     except MoneyError as err:
-        raise bad(f"{path}.{key}", err.detail) from None
+        raise Rejected("请求字段错误", err.detail) from None
