@@ -149,8 +149,8 @@ def test_breaker_opens_when_offline_and_closes_after_a_probe_succeeds(
     try:
         running.wake()
         wait_for(lambda: running.state is BreakerState.OPEN)
-        time.sleep(0.6)  # a few failed probes later it is still open
-        assert running.state is BreakerState.OPEN
+        time.sleep(0.6)  # a few failed probes later it is still open (half open mid-probe)
+        assert running.state in (BreakerState.OPEN, BreakerState.HALF_OPEN)
         assert terminal.journal.outbox.status().pending == 8
         sim.control("DELETE", "/_sim/faults")
         wait_for(lambda: running.state is BreakerState.CLOSED)

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from conftest import msgid, queue
+from forward_journal import msgid, queue
 
 from offline_store.forwarder import BreakerState, Forwarder, SendOutcome
 from offline_store.journal import Journal

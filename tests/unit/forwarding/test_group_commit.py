@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
-from conftest import msgid, queue
+from forward_journal import msgid, queue
 
 from offline_store.errors import LeaseLostError
 from offline_store.forwarder import _GroupCommit

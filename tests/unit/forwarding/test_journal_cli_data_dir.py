@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import msgid
+from forward_journal import msgid
 
 from offline_store.datadir import journal_path, open_journal
 from offline_store.records import PersonIdentity

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import msgid, queue
+from forward_journal import msgid, queue
 
 from offline_store.errors import LeaseLostError
 from offline_store.journal import Journal
