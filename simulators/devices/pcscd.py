@@ -78,8 +78,10 @@ class Pcscd:
         run_dir = workdir / "run"
         run_dir.mkdir(exist_ok=True)
         pcscd = f"pcscd --foreground --config {shlex.quote(str(conf))}"
+        self.socket_path: str | None = None  # None: the system path, no variable needed
         if _can_unshare():
-            os.environ[SOCKET_ENV] = str(run_dir / "pcscd.comm")
+            self.socket_path = str(run_dir / "pcscd.comm")
+            os.environ[SOCKET_ENV] = self.socket_path
             argv = [
                 "unshare",
                 "--mount",
@@ -102,21 +104,20 @@ class Pcscd:
             raise
 
     def _wait_ready(self, timeout: float = 10.0) -> None:
-        from smartcard.Exceptions import SmartcardException
-        from smartcard.pcsc.PCSCExceptions import BaseSCardException
-        from smartcard.System import readers
+        """Ready when pcscd's socket exists and vpcd listens on its port.
 
+        Not checked through pyscard: libpcsclite reads the socket name once per process, so a
+        second private pcscd started from the same process would be checked at the first one.
+        """
+        socket_file = Path(self.socket_path) if self.socket_path else SYSTEM_RUN_DIR / "pcscd.comm"
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.process.poll() is not None:
                 raise RuntimeError(f"pcscd exited with {self.process.returncode}")
-            try:
-                if any(self.reader_name == str(r) for r in readers()):
-                    return
-            except (SmartcardException, BaseSCardException):
-                pass  # pcscd not accepting clients yet
-            time.sleep(0.1)
-        raise RuntimeError("pcscd did not list the vpcd reader in time")
+            if socket_file.exists() and _listening(self.port):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("pcscd did not start vpcd in time")
 
     def wait_empty(self, timeout: float = 5.0) -> None:
         """Wait until pcscd has noticed that the virtual card left (vpcd polls for it)."""
@@ -149,6 +150,21 @@ class Pcscd:
             os.environ.pop(SOCKET_ENV, None)
         else:
             os.environ[SOCKET_ENV] = self._previous_socket
+
+
+def _listening(port: int) -> bool:
+    """Whether a TCP socket listens on ``port`` (from /proc, without connecting: connecting to
+    vpcd would insert a card)."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                return True
+    return False
 
 
 def _can_unshare() -> bool:
