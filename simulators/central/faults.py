@@ -10,8 +10,8 @@ draws) or for the next `count` matching requests, and has a `mode`:
 - `garbage_body`: execute and commit, then answer HTTP 200 with a body that is not JSON;
 - `infcode_minus1`: execute and commit, then answer infcode -1 (the stored response stays the
   real one, so a retry with the same msgid gets it);
-- `offline`: every `/fsi/` and `/his/` request has its connection reset before anything is
-  read beyond its head, until the rule is removed; `/_sim/` stays reachable.
+- `offline`: every `/fsi/` request has its connection reset before anything is read beyond
+  its head, until the rule is removed; `/_sim/` and the hospital's own `/his/` stay reachable.
 """
 
 from __future__ import annotations

@@ -64,7 +64,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/_sim/"):
                 self._control(method, path, query)
-            elif self.server.faults.offline() and path.startswith(("/fsi/", "/his/")):
+            elif self.server.faults.offline() and path.startswith("/fsi/"):
+                # the platform link is down; the hospital's own system (HIS) is on the
+                # hospital's network and stays reachable
                 self._reset()
             elif path.startswith("/fsi/"):
                 self._fsi(method, path)

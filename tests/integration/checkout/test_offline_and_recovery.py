@@ -127,3 +127,23 @@ def test_recovery_cancels_a_checkout_interrupted_before_payment(make_terminal, c
     tx = terminal.journal.create(TxKind.PHARMACY)
     assert terminal.recover().actions == {"cancelled before payment": 1}
     assert terminal.journal.get(tx.tx_id).state is TxState.CANCELLED
+
+
+def test_kiosk_offline_bills_the_hospital_orders_and_queues_the_visit(
+    make_terminal, platform
+) -> None:
+    terminal = make_terminal(offline_mode="self_pay")
+    world = json.loads(platform.world.read_text(encoding="utf-8"))
+    certno = next(p["certno"] for p in world["persons"] if p["psn_no"] == "44030000000000000016")
+    orders = platform.control("GET", f"/his/orders?certno={certno}")["orders"]
+    assert orders
+    platform.control("POST", "/_sim/faults", OFFLINE)
+    request = CheckoutRequest(TxKind.OUTPATIENT, Credential(CredentialKind.ID_NUMBER, certno))
+    outcome = terminal.saga.run(request, paycode(terminal))
+    assert outcome.offline and outcome.transaction.state is TxState.COMPLETED_OFFLINE
+    queued = [r.infno for r in terminal.journal.requests_of(outcome.transaction.tx_id)]
+    assert queued == ["1101", "2201", "2204", "2206", "2207"]
+
+    platform.control("DELETE", "/_sim/faults")
+    assert terminal.forwarder(base_delay=0.05).drain(timeout=30).remaining == 0
+    assert terminal.journal.get(outcome.transaction.tx_id).state is TxState.RECONCILED
