@@ -15,5 +15,6 @@ test: env
 	QT_QPA_PLATFORM=offscreen $(PY) -m ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
+# Benchmarks are not part of `make test`: they are measured, and recorded in bench/README.md.
 bench: env
-	$(PY) -m bench
+	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(PY) -m bench.$$(basename $$b .py) || exit 1; done
