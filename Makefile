@@ -3,7 +3,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test env lint bench
+.PHONY: demo test env bench
 
 env:
 	@bash packaging/devenv.sh
