@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
@@ -50,7 +50,7 @@ def card_reader(pcscd: Pcscd) -> Iterator[SocialSecurityCardReader]:
 
 
 @pytest.fixture
-def make_card(pcscd: Pcscd) -> Iterator[object]:
+def make_card(pcscd: Pcscd) -> Iterator[Callable[..., VpcdCard]]:
     """make_card(version, **card_changes) -> a VpcdCard for our pcscd's vpcd, not yet inserted
     (removed after the test)."""
     made: list[VpcdCard] = []

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,8 +108,8 @@ def test_scan_classifies_and_verifies_a_voucher(tmp_path: Path) -> None:
     assert rows[2] == {"kind": "ean13", "text": "6901234567892"}
 
 
-def test_read_card_waits_for_the_card(pcscd: Pcscd, make_card: object) -> None:
-    card: VpcdCard = make_card("2.00")  # type: ignore[operator]
+def test_read_card_waits_for_the_card(pcscd: Pcscd, make_card: Callable[..., VpcdCard]) -> None:
+    card = make_card("2.00")
     inserter = threading.Timer(1.5, card.insert)
     inserter.start()
     result = medterm("read-card", "--reader", pcscd.reader_name, "--json", "--timeout", "10")
