@@ -205,7 +205,6 @@ class DeviceThread:
     def __init__(self, name: str) -> None:
         self.name = name
         self._owner: int | None = None
-        self._started = threading.Event()
         self._executor = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix=f"device-{name}", initializer=self._mark_owner
         )
@@ -214,7 +213,6 @@ class DeviceThread:
 
     def _mark_owner(self) -> None:
         self._owner = threading.get_ident()
-        self._started.set()
 
     def is_owner(self) -> bool:
         return threading.get_ident() == self._owner
