@@ -37,6 +37,8 @@ PARTIAL_TOLERANCE = 0.10
 # 68-point landmark indices of the eyes (iBUG 300-W numbering).
 LEFT_EYE = slice(36, 42)
 RIGHT_EYE = slice(42, 48)
+OUTER_EYE_CORNERS = [36, 45]
+NOSE_TIP = 30
 
 
 @dataclass(frozen=True)
@@ -147,12 +149,29 @@ class FaceEngine:
         """Select the one face of ``image`` and encode it (raises the typed refusals)."""
         return self.encode(image, self.select(image))
 
-    def eye_aspect_ratio(self, image: np.ndarray, box: FaceBox) -> float:
-        """Mean eye aspect ratio (Soukupová & Čech 2016) of both eyes: ~0.3 open, <0.2 shut."""
+    def landmarks(self, image: np.ndarray, box: FaceBox) -> np.ndarray:
+        """The 68 iBUG landmarks of the face in ``box`` as a (68, 2) array of pixels."""
         api = self.models.get()
         shape = api.pose_predictor_68_point(as_rgb_frame(image), _rect(box))
-        points = np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
-        return (_ear(points[LEFT_EYE]) + _ear(points[RIGHT_EYE])) / 2.0
+        return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
+
+
+def eye_aspect_ratio(points: np.ndarray) -> float:
+    """Mean eye aspect ratio (Soukupová & Čech 2016) of both eyes: ~0.3 open, <0.2 shut."""
+    return (_ear(points[LEFT_EYE]) + _ear(points[RIGHT_EYE])) / 2.0
+
+
+def head_yaw(points: np.ndarray) -> float:
+    """How far the head is turned: nose tip offset from the eyes' midpoint, in eye widths.
+
+    About 0 facing the camera; positive when the person turns to their own left (on a camera
+    that does not mirror), negative to their right; +-0.25 is a clear turn.
+    """
+    outer = points[OUTER_EYE_CORNERS]
+    width = float(np.linalg.norm(outer[1] - outer[0]))
+    if width == 0:
+        return 0.0
+    return float((points[NOSE_TIP][0] - outer.mean(axis=0)[0]) / width)
 
 
 def _rect(box: FaceBox) -> object:

@@ -66,9 +66,9 @@ class ReferenceUnusableError(FaceError):
 
 class LivenessTimeoutError(FaceError):
     code = "E410"
-    message_zh = "活体检测超时：未检测到眨眼"
-    message_en = "liveness check timed out: no blink seen"
-    action = "Look at the camera and blink once when asked (请眨眼 / please blink)."
+    message_zh = "活体检测超时：未按提示眨眼或转头"
+    message_en = "liveness check timed out: the prompted blink or head turn was not seen"
+    action = "Look at the camera and do what the screen asks (请眨眼 / please blink, or turn)."
 
 
 class StillImageError(FaceError):
@@ -85,6 +85,15 @@ class FaceNotSeenTimeoutError(FaceError):
     message_zh = "超时未检测到人脸，请正对摄像头"
     message_en = "no face seen before the time limit: please look at the camera"
     action = "Stand in front of the camera, face it, and try again."
+
+
+class FaceChangedError(FaceError):
+    """The face at the end of the liveness check is not the one at its start."""
+
+    code = "E413"
+    message_zh = "检测过程中人脸发生变化"
+    message_en = "the face changed during the liveness check"
+    action = "Stay in front of the camera yourself for the whole check; try again."
 
 
 class FaceNotEnrolledError(FaceError):

@@ -77,5 +77,4 @@ class FaceService:
         cancel: threading.Event | None,
     ) -> LiveFace:
         result = LivenessCheck(self.engine, on_prompt=on_prompt).run(source, cancel)
-        encoding = self.engine.encode(result.frame.image, result.box)
-        return LiveFace(encoding, result)
+        return LiveFace(result.encoding, result)

@@ -18,6 +18,7 @@ from terminal.errors import ConfigError
 # the project's test photos (docs/face.md): every genuine pair <= 0.53, every impostor
 # >= 0.69; 0.60 sits in the middle of the error-free range.
 DEFAULT_THRESHOLD = 0.60
+LIVENESS_METHODS = ("blink", "turn")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class FaceSettings:
     """...and below this fraction of the person's own open-eye ratio (both must hold)."""
     still_seconds: float = 1.0
     """Frames unchanged for this long are a still picture, refused at once."""
+    liveness: str = "blink"
+    """``"blink"``, or ``"turn"``: a head turn to a side chosen at random for each check."""
+    turn_yaw: float = 0.25
+    """A head turn counts from this `head_yaw` (nose offset in eye widths) on."""
 
     @classmethod
     def from_mapping(cls, section: Mapping[str, Any]) -> FaceSettings:
@@ -47,6 +52,11 @@ class FaceSettings:
         for key, raw in section.items():
             if key not in known:
                 raise ConfigError(f"face.{key} is not a known key")
+            if key == "liveness":
+                if raw not in LIVENESS_METHODS:
+                    raise ConfigError("face.liveness must be 'blink' or 'turn'")
+                values[key] = raw
+                continue
             values[key] = _number(f"face.{key}", raw, int if key == "detect_width" else float)
         settings = cls(**values)
         settings._check()
@@ -63,6 +73,8 @@ class FaceSettings:
             raise ConfigError("face.liveness_timeout and face.still_seconds must be positive")
         if not 0.0 < self.blink_drop < 1.0 or not 0.0 < self.blink_ear < 1.0:
             raise ConfigError("face.blink_drop and face.blink_ear must be between 0 and 1")
+        if not 0.1 <= self.turn_yaw <= 1.0:
+            raise ConfigError("face.turn_yaw must be between 0.1 and 1")
 
 
 def _number(key: str, raw: Any, kind: type[int] | type[float]) -> int | float:

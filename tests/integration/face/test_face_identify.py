@@ -70,8 +70,9 @@ def _live(engine: FaceEngine, name: str) -> LiveFace:
     """A live face as the liveness check hands it over (the blink itself is tested apart)."""
     image = photo(name)
     box = engine.select(image)
-    liveness = LivenessResult("blink", 12, 1.2, Frame(image, 1.2, 12), box)
-    return LiveFace(engine.encode(image, box), liveness)
+    encoding = engine.encode(image, box)
+    liveness = LivenessResult("blink", 12, 1.2, Frame(image, 1.2, 12), box, encoding)
+    return LiveFace(encoding, liveness)
 
 
 def test_an_enrolled_face_is_identified_through_1191_and_1101(

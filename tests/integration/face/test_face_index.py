@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from face_photos import FACES
 
-from drivers.face.engine import FaceEngine
 from drivers.face.errors import MultipleFacesError
 from simulators.central.faces import FaceIndex
 
@@ -61,7 +60,7 @@ def test_the_cache_is_keyed_by_photo_hash_and_reused(world: Path, tmp_path: Path
     assert again.reference("P2") == first.reference("P2")
 
 
-def test_a_changed_photo_is_encoded_again(world: Path, tmp_path: Path, engine: FaceEngine) -> None:
+def test_a_changed_photo_is_encoded_again(world: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache.json"
     before = FaceIndex.load(world, _persons(), cache).reference("P1")
     shutil.copy(FACES / "obama_2.jpg", world.parent / "faces" / "obama_1.jpg")

@@ -11,10 +11,16 @@ from PIL import Image
 
 from drivers.camera.errors import CameraFrameTimeoutError
 from drivers.camera.file_source import FileCamera
+from drivers.camera.images import fit
 from drivers.camera.source import CameraKind, CameraSettings, Frame
 from drivers.face.engine import FaceEngine
-from drivers.face.errors import FaceNotSeenTimeoutError, LivenessTimeoutError, StillImageError
-from drivers.face.liveness import LivenessCheck, Prompt
+from drivers.face.errors import (
+    FaceChangedError,
+    FaceNotSeenTimeoutError,
+    LivenessTimeoutError,
+    StillImageError,
+)
+from drivers.face.liveness import LivenessCheck, LivenessMethod, Prompt
 from drivers.face.settings import FaceSettings
 
 
@@ -95,3 +101,50 @@ def test_a_replayed_frame_is_refused(engine: FaceEngine, clip_frames: list[Frame
     replay = Frame(with_face[2].image, with_face[-1].timestamp + 0.07, with_face[-1].index + 1)
     with pytest.raises(StillImageError, match="replayed"):
         check.feed(replay)
+
+
+def test_a_head_turn_in_the_clip_passes_when_that_side_was_asked(
+    engine: FaceEngine, clip_frames: list[Frame], prompts: list[Prompt]
+) -> None:
+    # Measured: the face in the clip faces the camera (yaw ~0.05) at ~2.8 s, turns to its
+    # right (yaw -0.30 to -0.36) by ~3.7 s and faces the camera again at ~4.9 s.
+    check = LivenessCheck(engine, on_prompt=prompts.append, method=LivenessMethod.TURN_RIGHT)
+    result = None
+    for frame in clip_frames:
+        result = check.feed(frame)
+        if result is not None:
+            break
+    assert result is not None and result.method == "turn_right"
+    assert 4.0 < result.frame.timestamp < 5.5
+    assert prompts[-2:] == [Prompt.LOOK_BACK, Prompt.DONE]
+    assert Prompt.TURN_RIGHT in prompts and Prompt.TURN_LEFT not in prompts
+    assert result.as_wire() == {"passed": True, "method": "turn_right", "frames": result.frames}
+
+
+def test_the_same_clip_fails_when_the_other_side_was_asked(
+    engine: FaceEngine, clip_frames: list[Frame]
+) -> None:
+    check = LivenessCheck(engine, method=LivenessMethod.TURN_LEFT)
+    with pytest.raises(LivenessTimeoutError) as info:
+        for frame in clip_frames:
+            check.feed(frame)
+    assert "请向左转头" in info.value.detail
+
+
+def test_turn_liveness_asks_for_a_random_side(engine: FaceEngine) -> None:
+    sides = {LivenessCheck(engine, FaceSettings(liveness="turn")).method for _ in range(40)}
+    assert sides == {LivenessMethod.TURN_LEFT, LivenessMethod.TURN_RIGHT}
+
+
+def test_a_face_swapped_in_after_the_turn_is_refused(
+    engine: FaceEngine, clip_frames: list[Frame]
+) -> None:
+    check = LivenessCheck(engine, method=LivenessMethod.TURN_RIGHT)
+    turned = [f for f in clip_frames if f.timestamp < 4.5]  # faced, turned right, not yet back
+    for frame in turned:
+        assert check.feed(frame) is None
+    stranger = fit(photo("obama_480p.jpg"), 640, 480)  # someone else, facing the camera
+    last = turned[-1]
+    with pytest.raises(FaceChangedError) as info:
+        check.feed(Frame(stranger, last.timestamp + 1 / 15, last.index + 1))
+    assert info.value.code == "E413"

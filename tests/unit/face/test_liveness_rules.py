@@ -1,11 +1,12 @@
-"""The blink rule on eye-aspect-ratio samples, apart from any camera or model."""
+"""The blink and head-turn rules on landmark measures, apart from any camera or model."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drivers.face.liveness import BlinkDetector
+from drivers.face.liveness import BlinkDetector, LivenessMethod, TurnDetector
 
 FPS = 15.0
 
@@ -54,3 +55,23 @@ def test_reset_forgets_a_half_blink() -> None:
     _feed(detector, [0.32] * 10 + [0.1])
     detector.reset()
     assert detector.update(2.0, 0.32) is False
+
+
+def test_facing_then_turning_then_facing_again_is_a_turn() -> None:
+    detector = TurnDetector(LivenessMethod.TURN_LEFT, turn_yaw=0.25)
+    yaws = [0.02, 0.1, 0.2, 0.3, 0.28, 0.12, 0.05]
+    assert [detector.update(i / FPS, y) for i, y in enumerate(yaws)][-1] is True
+
+
+@pytest.mark.parametrize(
+    "yaws",
+    [
+        [0.3, 0.3, 0.05],  # already turned at the start, never seen facing first
+        [0.0, -0.3, -0.3, 0.0],  # turned to the other side
+        [0.0, 0.2, 0.05],  # not far enough
+        [0.0, 0.3, 0.3, 0.3],  # never came back to face the camera
+    ],
+)
+def test_other_head_movements_are_not_the_asked_turn(yaws: list[float]) -> None:
+    detector = TurnDetector(LivenessMethod.TURN_LEFT, turn_yaw=0.25)
+    assert not any(detector.update(i / FPS, y) for i, y in enumerate(yaws))
