@@ -5,8 +5,8 @@
 **Ours**: `FaceVerifier.verify(frame, reference)` on a 640x480 camera-like frame: detection on a
 copy shrunk to 320 px (upsampled once only if nothing is found), landmarks and the 128-d
 encoding at full resolution inside the scaled-up box, distance to a reference encoded once.
-**Ours, in a session**: what `FaceService` does after the liveness check, which has already
-found the face on the frame it hands over: encoding in the known box + distance.
+**Ours, in a session**: in a `FaceService` check the liveness loop has already found the face
+on its final frame and encodes it there; what verification adds is that encoding + distance.
 **Baseline**: what plain face_recognition code does, `face_locations(frame)` (HOG, one
 upsampling, full frame) + `face_encodings(frame, locations)` + `face_distance`. Runs alternate
 and each side reports its median. Then both pipelines decide every pair of the test photos at
