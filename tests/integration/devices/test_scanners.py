@@ -150,3 +150,24 @@ def test_wedge_scanner_reads_a_grabbed_uinput_keyboard() -> None:
             assert scanned.scan.kind is ScanKind.EAN13
         finally:
             scanner.close()
+
+
+def test_scan_without_terminator_is_too_long_then_scanning_goes_on(
+    sims: list[ScannerSimulator],
+) -> None:
+    from drivers.scanner.errors import ScanTooLongError
+
+    sim = ScannerSimulator()
+    sims.append(sim)
+    scanner, events = running(sim)
+    try:
+        sim.send_raw(b"9" * 5000)
+        error = next_of(events, DeviceErrorEvent)
+        assert isinstance(error, DeviceErrorEvent)
+        assert isinstance(error.error, ScanTooLongError)
+        sim.send_raw(b"\r")  # the end of the over-long scan: dropped
+        sim.scan("6901234567892")
+        scanned = next_of(events, Scanned)
+        assert isinstance(scanned, Scanned) and scanned.scan.text == "6901234567892"
+    finally:
+        scanner.close()
