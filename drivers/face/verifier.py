@@ -8,7 +8,7 @@ verdict carries the distance for diagnostics but never the encodings (they stay 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -41,8 +41,13 @@ class Reference:
 
     @classmethod
     def from_face_ref(cls, face_ref: Mapping[str, Any]) -> Reference:
-        """From 1101's ``face_ref{kid, encoding[128]}``."""
-        return cls(check_encoding(face_ref.get("encoding", ())), ReferenceSource.FACE_REF)
+        """From 1101's ``face_ref{kid, encoding[128]}`` as it is on the wire."""
+        return cls.from_encoding(face_ref.get("encoding", ()))
+
+    @classmethod
+    def from_encoding(cls, encoding: Sequence[float]) -> Reference:
+        """From an enrolled encoding, e.g. `PersonInfo.face_ref.encoding` of the client."""
+        return cls(check_encoding(encoding), ReferenceSource.FACE_REF)
 
     @classmethod
     def from_photo(cls, engine: FaceEngine, image: np.ndarray) -> Reference:

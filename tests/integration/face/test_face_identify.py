@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-import numpy as np
 import pytest
 from face_photos import photo
 
@@ -15,6 +14,7 @@ from drivers.face.engine import FaceEngine
 from drivers.face.errors import FaceAuthorisationError, FaceNotEnrolledError
 from drivers.face.liveness import LivenessResult
 from drivers.face.session import LiveFace
+from drivers.face.verifier import FaceVerifier, Reference
 from offline_store.sequence import SqliteMsgidCounter
 from simulators.central.testing import DEFAULT_INSTITUTION, RunningSimulator, start_simulator
 from terminal.central.client import PlatformClient
@@ -97,8 +97,10 @@ def test_the_face_ref_of_1101_verifies_the_same_person_locally(
 ) -> None:
     identity = FaceIdentifyFlow(client).identify(_live(engine, "obama_3.jpg"))
     assert identity.person.face_ref is not None
-    enrolled = np.asarray(identity.person.face_ref.encoding)
-    assert float(np.linalg.norm(enrolled - engine.encode_single(photo("obama_480p.jpg")))) < 0.6
+    reference = Reference.from_encoding(identity.person.face_ref.encoding)
+    verifier = FaceVerifier(engine)
+    assert verifier.verify(photo("obama_480p.jpg"), reference).matched
+    assert not verifier.verify(photo("biden_2.jpg"), reference).matched
 
 
 def test_a_face_not_enrolled_is_refused_with_use_a_card(
