@@ -1,7 +1,7 @@
 """`medterm face ...` (and `medterm diag face-...`): check the face pipeline from a console.
 
     medterm face verify --reference ID_PHOTO --probe FRAME [--json]
-    medterm face liveness --video FILE [--fps 15] [--json]
+    medterm face liveness --video FILE [--fps 15] [--method blink|turn_left|turn_right] [--json]
     medterm face threshold --folder DIR [--json]
 
 A technician uses these to see why a face check fails at a kiosk: the distance against the
@@ -24,7 +24,7 @@ from drivers.camera.images import read_rgb
 from drivers.camera.source import CameraKind, CameraSettings
 from drivers.face import calibrate
 from drivers.face.engine import FaceEngine
-from drivers.face.liveness import LivenessCheck, Prompt
+from drivers.face.liveness import LivenessCheck, LivenessMethod, Prompt
 from drivers.face.models import FaceModels
 from drivers.face.settings import FaceSettings
 from drivers.face.verifier import FaceVerifier, Reference
@@ -55,6 +55,11 @@ def _add_commands(commands: argparse._SubParsersAction, prefix: str) -> None:
     liveness = commands.add_parser(prefix + "liveness", help="blink liveness over a video")
     liveness.add_argument("--video", type=Path, required=True, help="video or still image")
     liveness.add_argument("--fps", type=float, default=15.0, help="frames judged per second")
+    liveness.add_argument(
+        "--method",
+        choices=[m.value for m in LivenessMethod],
+        help="blink, turn_left or turn_right (default: [face] liveness; turn = random side)",
+    )
     _common(liveness, liveness_command)
 
     threshold = commands.add_parser(
@@ -116,7 +121,9 @@ def liveness_command(args: argparse.Namespace) -> int:
         camera = FileCamera("cli-camera", settings)
         camera.start()
         try:
-            result = LivenessCheck(engine, on_prompt=_print_prompt).run(camera)
+            method = LivenessMethod(args.method) if args.method else None
+            check = LivenessCheck(engine, on_prompt=_print_prompt, method=method)
+            result = check.run(camera)
         finally:
             camera.close()
         return {**result.as_wire(), "seconds": round(result.seconds, 2)}

@@ -53,3 +53,12 @@ def test_the_same_commands_run_under_diag(capsys: pytest.CaptureFixture[str]) ->
     argv = ["diag", "face-verify", "--reference", str(FACES / "leslie_1.jpg")]
     assert main([*argv, "--probe", str(FACES / "leslie_2.jpg"), "--json"]) == 0
     assert _json(capsys)["matched"] is True
+
+
+def test_liveness_passes_on_the_clip_when_asked_for_its_head_turn(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["face", "liveness", "--video", str(FACES / "hamilton_clip.mp4")]
+    assert main([*argv, "--method", "turn_right", "--json"]) == 0
+    out = _json(capsys)
+    assert out["passed"] is True and out["method"] == "turn_right"
