@@ -243,9 +243,9 @@ class LivenessCheck:
             passed = self._turns.update(frame.timestamp, head_yaw(points))
         if not passed:
             return None
+        encoding = self._same_person(frame, box)
         self._show(Prompt.DONE)
         log.info("liveness passed: %s after %d frames, %.1f s", self.method, self._frames, elapsed)
-        encoding = self._same_person(frame, box)
         return LivenessResult(self.method.value, self._frames, elapsed, frame, box, encoding)
 
     def _start_track(self, frame: Frame, box: FaceBox) -> None:
