@@ -192,6 +192,10 @@ class FileCamera(Device):
                     self._record_error(err)
                     self._emit(DeviceErrorEvent(self.name, err))
                 break
+            except RuntimeError:  # the device thread was shut down by close() meanwhile
+                if self._stop.is_set():
+                    break
+                raise
             with self._cond:
                 self._latest = frame
                 self._cond.notify_all()
