@@ -186,11 +186,22 @@ class Journal:
 
         `reason` is plain text kept on the transaction and in the audit log: nothing personal.
         """
-        held = [p for p in self.payments_of(tx_id) if p.status in HELD_PAYMENTS]
-        if held:
-            orders = ", ".join(f"{p.channel}:{p.order_no}={p.status}" for p in held)
-            raise UnsettledPaymentsError(f"{tx_id}: {orders}")
-        return self._advance(tx_id, TxState.CANCELLED, {"note": reason}, {"reason": reason})
+
+        def no_money_held(conn: sqlite3.Connection) -> None:
+            # inside the cancelling transaction: no payment can slip in between check and cancel
+            marks = ",".join("?" * len(HELD_PAYMENTS))
+            held = conn.execute(
+                f"SELECT channel, order_no, status FROM payments WHERE tx_id = ? "
+                f"AND status IN ({marks}) ORDER BY payment_id",
+                (tx_id, *sorted(HELD_PAYMENTS)),
+            ).fetchall()
+            if held:
+                orders = ", ".join(f"{c}:{o}={s}" for c, o, s in held)
+                raise UnsettledPaymentsError(f"{tx_id}: {orders}")
+
+        return self._advance(
+            tx_id, TxState.CANCELLED, {"note": reason}, {"reason": reason}, check=no_money_held
+        )
 
     def get(self, tx_id: str) -> Transaction:
         rows = self.database.query("SELECT * FROM transactions WHERE tx_id = ?", (tx_id,))
@@ -237,13 +248,18 @@ class Journal:
         target: TxState,
         columns: Mapping[str, Any],
         details: Mapping[str, Any] | None = None,
+        *,
+        check: Callable[[sqlite3.Connection], None] | None = None,
     ) -> Transaction:
-        """Check `current -> target` against the table and write it with its audit row."""
+        """Check `current -> target` against the table (and `check`, in the same SQLite
+        transaction) and write it with its audit row."""
         now = self._clock()
         with self.database.write() as conn:
             current = _current_state(conn, tx_id)
             if target not in TX_TRANSITIONS[current]:
                 raise IllegalTransitionError(f"{tx_id}: {current} -> {target}")
+            if check is not None:
+                check(conn)
             values = {**columns, "state": target.value, "updated_at": now}
             if target in FINAL_STATES:
                 values["finished_at"] = now
