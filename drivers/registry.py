@@ -8,6 +8,7 @@ with an explicit ``role`` key, for a second scanner) and says its ``kind``:
     [devices.scanner]  kind = "serial"         port = "/dev/ttyACM0"  terminator = "CR"
     [devices.scanner]  kind = "evdev"          device_name = "Scanner"  # or path = "/dev/input/..."
     [devices.printer]  kind = "escpos-serial"  port = "/dev/ttyUSB1"  width = 32
+    [devices.camera]   kind = "file"           path = "clip.mp4"  # or kind = "qt" (ui/)
 
 There is no "simulated" kind: a simulated device is the real driver pointed at a simulator's
 transport (the vpcd reader, a pty path), so the code under test is the code in the field.
@@ -94,7 +95,37 @@ DEVICE_KINDS: tuple[DeviceKind, ...] = (
         },
         "pip install python-escpos pyserial",
     ),
+    DeviceKind(
+        "camera",
+        "file",
+        "drivers.camera.file_source:file_camera",
+        {
+            "path": Option(str),
+            "width": Option(int, 640),
+            "height": Option(int, 480),
+            "fps": Option(_NUMBER, 15.0),
+        },
+        "pip install opencv-python-headless numpy",
+    ),
+    # The Qt camera lives in ui/ (the core has no Qt): the screens open it, not the registry.
+    DeviceKind(
+        "camera",
+        "qt",
+        "drivers.registry:qt_camera_elsewhere",
+        {"device": Option(str, "")},
+        "start the kiosk screens, which open the Qt camera",
+    ),
 )
+
+
+def qt_camera_elsewhere(name: str, device: str = "") -> Device:
+    """A Qt camera entry seen outside the screens: listed, but opened only by the UI."""
+    return UnavailableDevice(
+        name,
+        "qt",
+        f"Qt camera {device or '(default)'} is opened by the screens",
+        "use it from the screens",
+    )
 
 
 class UnavailableDevice(Device):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import cv2
 import numpy as np
@@ -204,3 +205,8 @@ class FileCamera(Device):
         with self._cond:
             self._stop.set()
             self._cond.notify_all()
+
+
+def file_camera(name: str, **options: Any) -> FileCamera:
+    """The device registry's constructor: `[devices.<name>]` with `kind = "file"`."""
+    return FileCamera(name, CameraSettings.from_mapping({"kind": "file", **options}))
