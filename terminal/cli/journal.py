@@ -1,7 +1,8 @@
 """`medterm journal export|verify|purge`: the journal seen from a technician's SSH session.
 
-`--db` and `--key` name the journal file and its key file (docs/journal.md gives the installed
-paths). `verify` never writes; `export` masks personal data; `purge` keeps audit rows.
+`--data-dir` names the terminal's data directory (`journal.db` and `journal.key` inside, see
+`offline_store.datadir`); `--db` and `--key` name the files directly and take precedence.
+`verify` never writes; `export` masks personal data; `purge` keeps audit rows.
 """
 
 from __future__ import annotations
