@@ -101,15 +101,19 @@ class AuditReport:
 
 
 def verify(database: JournalDatabase) -> AuditReport:
-    """Walk the whole chain and report every broken place (reads only)."""
+    """Walk the whole chain and report every broken place (reads only).
+
+    Streams the rows (90 days of audit can be hundreds of thousands); only when a link is
+    broken does a second pass look up where the row's predecessor went.
+    """
     conn = database.connection()
-    rows = conn.execute(
-        "SELECT seq, time, event, tx_id, details, prev_hash, hash FROM audit_log ORDER BY seq"
-    ).fetchall()
-    position = {bytes(row[6]): row[0] for row in rows}
     problems: list[AuditProblem] = []
-    expected_prev, prev_seq = GENESIS, 0
-    for seq, time, event, tx_id, details, prev_hash, stored in rows:
+    broken_links: list[tuple[int, int, bytes]] = []  # (seq, previous seq, the prev_hash it has)
+    expected_prev, prev_seq, count = GENESIS, 0, 0
+    for seq, time, event, tx_id, details, prev_hash, stored in conn.execute(
+        "SELECT seq, time, event, tx_id, details, prev_hash, hash FROM audit_log ORDER BY seq"
+    ):
+        count += 1
         prev_hash, stored = bytes(prev_hash), bytes(stored)
         if row_hash(prev_hash, time, event, tx_id, details) != stored:
             problems.append(AuditProblem(seq, "edited", "content does not match its hash"))
@@ -117,19 +121,36 @@ def verify(database: JournalDatabase) -> AuditReport:
             missing = f"{prev_seq + 1}" if seq == prev_seq + 2 else f"{prev_seq + 1}..{seq - 1}"
             problems.append(AuditProblem(seq, "deleted", f"row(s) {missing} missing before it"))
         elif prev_hash != expected_prev:
-            if prev_hash in position:
-                problems.append(
-                    AuditProblem(
-                        seq, "reordered", f"chained after row {position[prev_hash]}, not {prev_seq}"
-                    )
-                )
-            else:
-                problems.append(
-                    AuditProblem(prev_seq, "edited", f"rewritten: row {seq} was chained to another")
-                )
+            broken_links.append((seq, prev_seq, prev_hash))
         expected_prev, prev_seq = stored, seq
+    problems.extend(_classify_links(conn, broken_links))
     problems.extend(_check_head(conn, prev_seq, expected_prev))
-    return AuditReport(rows=len(rows), problems=tuple(problems))
+    problems.sort(key=lambda p: p.seq)
+    return AuditReport(rows=count, problems=tuple(problems))
+
+
+def _classify_links(
+    conn: sqlite3.Connection, broken: list[tuple[int, int, bytes]]
+) -> list[AuditProblem]:
+    """A row chained to another row's hash was moved; chained to no row, its predecessor was
+    rewritten (with a fresh hash)."""
+    if not broken:
+        return []
+    wanted = {prev_hash for _, _, prev_hash in broken}
+    position = {
+        bytes(digest): seq
+        for seq, digest in conn.execute("SELECT seq, hash FROM audit_log")
+        if bytes(digest) in wanted
+    }
+    found = []
+    for seq, prev_seq, prev_hash in broken:
+        if prev_hash in position:
+            message = f"chained after row {position[prev_hash]}, not {prev_seq}"
+            found.append(AuditProblem(seq, "reordered", message))
+        else:
+            message = f"rewritten: row {seq} was chained to another"
+            found.append(AuditProblem(prev_seq, "edited", message))
+    return found
 
 
 def _check_head(conn: sqlite3.Connection, last_seq: int, last_hash: bytes) -> list[AuditProblem]:
