@@ -484,6 +484,25 @@ class Outbox:
             dead_letters_open=dead,
         )
 
+    def take_over(self) -> int:
+        """Release every claim and make every queued request due now; returns how many.
+
+        Only for the holder of the journal's `ForwarderLock`: with no other forwarder alive,
+        claims left by a killed one are stale, and back-off earned while the platform was
+        away need not be sat out now that a forwarder starts afresh.
+        """
+        now = self._clock()
+        with self._database.write() as conn:
+            cursor = conn.execute(
+                "UPDATE outbox SET claim_token = NULL, next_attempt_at = ? "
+                "WHERE claim_token IS NOT NULL OR next_attempt_at > ?",
+                (now, now),
+            )
+            changed = cursor.rowcount
+            if changed:
+                audit.append(conn, "outbox.taken_over", at=now, details={"requests": changed})
+        return changed
+
     def in_flight(self) -> int:
         """Requests claimed by a forwarder whose lease has not run out (being sent now)."""
         conn = self._database.connection()
