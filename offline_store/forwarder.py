@@ -46,6 +46,7 @@ from typing import Any, Protocol
 from offline_store.errors import LeaseLostError
 from offline_store.journal import Journal
 from offline_store.outbox import Claim, Outbox
+from offline_store.ownership import ForwarderLock
 from offline_store.states import RequestStatus
 from terminal.errors import MedtermError
 
@@ -305,6 +306,7 @@ class Forwarder:
             raise ForwarderConfigError("the reverse strategy needs new_msgid")
         self._journal = journal
         self._outbox = journal.outbox
+        self._ownership = ForwarderLock(journal.database.path)
         self._acks = _GroupCommit(journal.outbox)
         self._sender = sender
         self._hooks = hooks
@@ -337,6 +339,8 @@ class Forwarder:
         """Forward in the background until `stop()`; returns at once."""
         if self._thread is not None:
             return
+        self._ownership.acquire()  # ForwarderBusy if another forwarder runs on this journal
+        self._outbox.take_over()
         self._stop.clear()
         self._thread = threading.Thread(
             target=self._loop, kwargs={"deadline": None}, name="forwarder", daemon=True
@@ -350,6 +354,7 @@ class Forwarder:
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join(timeout)
+            self._ownership.release()
 
     def wake(self) -> None:
         """A request was queued: look at the outbox now rather than at the next poll."""
@@ -367,7 +372,9 @@ class Forwarder:
         started = time.monotonic()
         before = dict(self._counts)
         self._stop.clear()
-        self._loop(deadline=started + timeout)
+        with ForwarderLock(self._journal.database.path):
+            self._outbox.take_over()
+            self._loop(deadline=started + timeout)
         return DrainResult(
             succeeded=self._counts["succeeded"] - before["succeeded"],
             dead=self._counts["dead"] - before["dead"],
