@@ -9,6 +9,7 @@ import json
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +35,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--transactions", type=int, required=True, metavar="N")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--progress", action="store_true", help="print one line as each checkout ends"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -70,7 +74,14 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         recovered = terminal.recover()
-        summary = run_load(terminal, world, kind, args.transactions, random.Random(args.seed))
+        summary = run_load(
+            terminal,
+            world,
+            kind,
+            args.transactions,
+            random.Random(args.seed),
+            on_each=_print_progress if args.progress else None,
+        )
     finally:
         terminal.close()
     report = {**summary.as_json(), "recovered": recovered.actions}
@@ -88,7 +99,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_load(
-    terminal: Terminal, world: dict[str, Any], kind: TxKind, count: int, rng: random.Random
+    terminal: Terminal,
+    world: dict[str, Any],
+    kind: TxKind,
+    count: int,
+    rng: random.Random,
+    *,
+    on_each: Callable[[int, str], None] | None = None,
 ) -> LoadSummary:
     people = [p for p in world["persons"] if p.get("certno")]
     catalogue = [c for c in world["catalogue"] if not str(c["med_list_codg"]).startswith("REG")]
@@ -106,13 +123,21 @@ def run_load(
             outcome = terminal.saga.run(request, collect)
         except (MedtermError, PaymentError) as err:
             summary.outcomes[err.code] += 1
+            if on_each:
+                on_each(n + 1, err.code)
             continue
         summary.outcomes[outcome.transaction.state.value] += 1
+        if on_each:
+            on_each(n + 1, outcome.transaction.state.value)
         summary.billed += outcome.breakdown.medfee_sumamt
         summary.collected += outcome.collected
         summary.funds += outcome.breakdown.fund_pay_sumamt
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _print_progress(number: int, outcome: str) -> None:
+    print(f"{number} {outcome}", flush=True)
 
 
 def random_bill(

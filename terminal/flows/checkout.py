@@ -394,6 +394,12 @@ class CheckoutSaga:
         journalled = self.journal.request(prepared.msgid)
         if journalled.status is RequestStatus.SUCCEEDED:
             return journalled.response or {}
+        if journalled.status is RequestStatus.SENT:
+            # the terminal died while this request was in flight: its outcome is unknown
+            self.journal.mark_request(
+                prepared.msgid, RequestStatus.UNKNOWN, error="interrupted in flight"
+            )
+            prepared = self._after_unknown(tx_id, prepared)
         for attempt in range(RESOLVE_ATTEMPTS):
             self.journal.mark_request(prepared.msgid, RequestStatus.SENT)
             try:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from offline_store.states import PaymentStatus, TxKind, TxState
+from offline_store.states import PaymentStatus, RequestStatus, TxKind, TxState
 from terminal.domain.money import ZERO, Money
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutRequest
@@ -147,3 +147,27 @@ def test_kiosk_offline_bills_the_hospital_orders_and_queues_the_visit(
     platform.control("DELETE", "/_sim/faults")
     assert terminal.forwarder(base_delay=0.05).drain(timeout=30).remaining == 0
     assert terminal.journal.get(outcome.transaction.tx_id).state is TxState.RECONCILED
+
+
+def test_recovery_finishes_a_settlement_that_was_in_flight_when_the_terminal_died(
+    make_terminal, platform, certno
+) -> None:
+    terminal = make_terminal(kind="pharmacy")
+    request = CheckoutRequest(
+        TxKind.PHARMACY, Credential(CredentialKind.ID_NUMBER, certno), (CLASS_A,), use_account=False
+    )
+    with pytest.raises(KeyboardInterrupt):
+        terminal.saga.run(request, _CrashAfterCharging(terminal))
+    tx = terminal.journal.transactions()[-1]
+    (payment,) = terminal.journal.payments_of(tx.tx_id)
+    terminal.saga.resolve_payment(payment.order_no, payment.channel)
+    # the settlement was journalled, marked sent and executed by the platform; then the
+    # terminal died before it could record the answer
+    prepared = terminal.saga._settlement_request(terminal.journal.get(tx.tx_id))
+    terminal.journal.mark_request(prepared.msgid, RequestStatus.SENT)
+    terminal.client.send(prepared)
+
+    assert terminal.recover().actions == {"settlement completed": 1}
+    assert terminal.journal.get(tx.tx_id).state is TxState.COMPLETED
+    held = platform.control("GET", "/_sim/settlements")["settlements"]
+    assert [s["msgid"] for s in held].count(prepared.msgid) == 1
