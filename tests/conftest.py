@@ -1,10 +1,16 @@
-"""Settings shared by the whole suite: Qt renders offscreen, hypothesis keeps CI bounded."""
+"""Settings shared by the whole suite (Qt renders offscreen, hypothesis keeps CI bounded) and
+the two simulators as real processes, for the tests that run the terminal end to end."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from simulators.central.testing import RunningSimulator, start_simulator
+from simulators.paygate.testing import PaygateHandle, start_paygate
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -15,3 +21,19 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("medterm")
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimulator]:
+    """The platform simulator on the default world, one per test module."""
+    sim = start_simulator(tmp_path_factory.mktemp("central"))
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PaygateHandle]:
+    """The payment gateway simulator, one per test module."""
+    gw = start_paygate(tmp_path_factory.mktemp("paygate"))
+    yield gw
+    gw.stop()

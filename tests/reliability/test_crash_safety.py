@@ -15,15 +15,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from offline_store.datadir import open_journal
 from offline_store.states import PaymentStatus, TxState
-from simulators.central.testing import DEFAULT_WORLD, RunningSimulator, start_simulator
-from simulators.paygate.testing import PaygateHandle, start_paygate
+from simulators.central.testing import DEFAULT_WORLD, RunningSimulator
+from simulators.paygate.testing import PaygateHandle
 from terminal.domain.money import ZERO, money_sum
 
 KILLS = int(os.environ.get("MEDTERM_CRASH_KILLS", "200"))
@@ -35,20 +34,6 @@ FAULTS = (
     [{"infno": "*", "mode": "offline", "probability": 1}],
 )
 FINAL = {TxState.COMPLETED, TxState.RECONCILED, TxState.CANCELLED}
-
-
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimulator]:
-    sim = start_simulator(tmp_path_factory.mktemp("central"))
-    yield sim
-    sim.stop()
-
-
-@pytest.fixture(scope="module")
-def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PaygateHandle]:
-    gw = start_paygate(tmp_path_factory.mktemp("paygate"))
-    yield gw
-    gw.stop()
 
 
 def medterm(*args: str, data_dir: Path, platform: str, gateway: str) -> list[str]:

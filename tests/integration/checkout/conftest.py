@@ -9,27 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from simulators.central.testing import DEFAULT_WORLD, RunningSimulator, start_simulator
-from simulators.paygate.testing import PaygateHandle, start_paygate
+from simulators.central.testing import DEFAULT_WORLD, RunningSimulator
+from simulators.paygate.testing import PaygateHandle
 from terminal.app import Terminal, load_catalogue
 from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector
 from terminal.cli.options import DEMO_CONFIGS, terminal_config
 
 MakeTerminal = Callable[..., Terminal]
-
-
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimulator]:
-    sim = start_simulator(tmp_path_factory.mktemp("central"))
-    yield sim
-    sim.stop()
-
-
-@pytest.fixture(scope="module")
-def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PaygateHandle]:
-    gw = start_paygate(tmp_path_factory.mktemp("paygate"))
-    yield gw
-    gw.stop()
 
 
 @pytest.fixture(autouse=True)

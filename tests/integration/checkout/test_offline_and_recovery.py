@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from offline_store.records import Transaction
 from offline_store.states import PaymentStatus, RequestStatus, TxKind, TxState
 from terminal.domain.money import ZERO, Money
 from terminal.flows.bill import BillLine
@@ -103,16 +104,21 @@ class _CrashAfterCharging:
         raise KeyboardInterrupt("power cut")
 
 
-def test_recovery_completes_a_sale_whose_payment_was_taken_before_a_crash(
-    make_terminal, platform, certno
-) -> None:
-    terminal = make_terminal(kind="pharmacy")
+def crash_after_charging(terminal, certno: str) -> Transaction:
+    """A cash part charged, then the terminal dies before recording it: the transaction."""
     request = CheckoutRequest(
         TxKind.PHARMACY, Credential(CredentialKind.ID_NUMBER, certno), (CLASS_A,), use_account=False
     )
     with pytest.raises(KeyboardInterrupt):
         terminal.saga.run(request, _CrashAfterCharging(terminal))
-    tx = terminal.journal.transactions()[-1]
+    return terminal.journal.transactions()[-1]
+
+
+def test_recovery_completes_a_sale_whose_payment_was_taken_before_a_crash(
+    make_terminal, platform, certno
+) -> None:
+    terminal = make_terminal(kind="pharmacy")
+    tx = crash_after_charging(terminal, certno)
     assert tx.state is TxState.COLLECTING
     assert [p.status for p in terminal.journal.payments_of(tx.tx_id)] == [PaymentStatus.PENDING]
 
@@ -153,12 +159,7 @@ def test_recovery_finishes_a_settlement_that_was_in_flight_when_the_terminal_die
     make_terminal, platform, certno
 ) -> None:
     terminal = make_terminal(kind="pharmacy")
-    request = CheckoutRequest(
-        TxKind.PHARMACY, Credential(CredentialKind.ID_NUMBER, certno), (CLASS_A,), use_account=False
-    )
-    with pytest.raises(KeyboardInterrupt):
-        terminal.saga.run(request, _CrashAfterCharging(terminal))
-    tx = terminal.journal.transactions()[-1]
+    tx = crash_after_charging(terminal, certno)
     (payment,) = terminal.journal.payments_of(tx.tx_id)
     terminal.saga.resolve_payment(payment.order_no, payment.channel)
     # the settlement was journalled, marked sent and executed by the platform; then the

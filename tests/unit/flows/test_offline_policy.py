@@ -30,14 +30,21 @@ def bill(amount: str):
     return split_bill([(FeeItem("1", "A", Money(amount), Decimal(1)), CLASS_A)])
 
 
-def decide(mode: OfflineMode, amount: str, outstanding: Outstanding = NOTHING):
+def decide(
+    mode: OfflineMode,
+    amount: str,
+    outstanding: Outstanding = NOTHING,
+    *,
+    limits: OfflineLimits = LIMITS,
+    insured_region: str = "440300",
+):
     return decide_offline(
         mode,
-        LIMITS,
+        limits,
         outstanding,
         bill(amount),
         book=BOOK,
-        insured_region="440300",
+        insured_region=insured_region,
         med_type="11",
         institution_level="2",
         treating_region="440300",
@@ -80,18 +87,7 @@ def test_provisional_patient_pays_the_estimated_cash_part() -> None:
 
 def decide_with_tx_limit(limit: str, amount: str):
     limits = OfflineLimits(Money(limit), Money("5000.00"), 200, timedelta(hours=72))
-    return decide_offline(
-        OfflineMode.PROVISIONAL,
-        limits,
-        NOTHING,
-        bill(amount),
-        book=BOOK,
-        insured_region="440300",
-        med_type="11",
-        institution_level="2",
-        treating_region="440300",
-        today=date(2026, 6, 1),
-    )
+    return decide(OfflineMode.PROVISIONAL, amount, limits=limits)
 
 
 def test_fund_part_exactly_at_the_per_transaction_limit_is_accepted() -> None:
@@ -125,15 +121,4 @@ def test_age_of_the_oldest_waiting_transaction_is_enforced_at_its_edge() -> None
 
 def test_unknown_insured_region_is_refused_in_provisional_mode() -> None:
     with pytest.raises(OfflineRefused, match="no cached policy"):
-        decide_offline(
-            OfflineMode.PROVISIONAL,
-            LIMITS,
-            NOTHING,
-            bill("10.00"),
-            book=BOOK,
-            insured_region="110100",
-            med_type="11",
-            institution_level="2",
-            treating_region="440300",
-            today=date(2026, 6, 1),
-        )
+        decide(OfflineMode.PROVISIONAL, "10.00", insured_region="110100")
