@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from offline_store.journal import Journal
-from offline_store.records import PersonIdentity, Transaction
+from offline_store.records import Adjustment, PersonIdentity, Transaction
 from offline_store.states import PaymentStatus, RequestStatus, TxKind, TxState
 from terminal.central import inputs
 from terminal.central.client import PlatformClient, PreparedRequest
@@ -64,6 +64,7 @@ MED_TYPES = {TxKind.OUTPATIENT: "11", TxKind.PHARMACY: "41"}
 SETTLE_INFNOS = {TxKind.OUTPATIENT: "2207", TxKind.PHARMACY: "2102"}
 PRESETTLE_INFNOS = {TxKind.OUTPATIENT: "2206", TxKind.PHARMACY: "2101"}
 RESOLVE_ATTEMPTS = 3
+DIFFERENCE_REASON = "settled split differs from the pre-settlement"
 
 
 class Collector(Protocol):
@@ -155,21 +156,22 @@ class CheckoutSaga:
             self.journal.cancel(tx.tx_id, "pre-settlement failed")
             raise
         self.journal.collect(tx.tx_id)
-        collected = self._collect(tx.tx_id, presettled.psn_cash_pay, collect, cancel_on_fail=True)
-        actual = self.settle_collected(tx.tx_id)
+        self._collect(tx.tx_id, presettled.psn_cash_pay, collect, cancel_on_fail=True)
+        actual = self.settle_collected(tx.tx_id, collect)
+        collected = self.journal.collected_total(tx.tx_id)
         return CheckoutOutcome(self.journal.get(tx.tx_id), actual, collected, offline=False)
 
-    def settle_collected(self, tx_id: str) -> Breakdown:
+    def settle_collected(self, tx_id: str, collect: Collector | None = None) -> Breakdown:
         """From `collecting` (money taken) to `completed`: send the settlement (or resolve the
         one already sent), correct any difference, mark the HIS orders paid. Recovery calls
-        this too."""
+        this too, without a collector: a shortfall then stays owed by the patient."""
         tx = self.journal.get(tx_id)
         settle_request = self._settlement_request(tx)
         response = self._send_resolving(tx_id, settle_request)
         actual = parse_result_output(settle_request.infno, response).breakdown
         if self.journal.get(tx_id).state is TxState.COLLECTING:
             self.journal.settle(tx_id, actual)
-        self._correct_difference(tx_id, actual)
+        self._correct_difference(tx_id, actual, collect)
         self._mark_his_paid(tx_id, actual.setl_id)
         self.journal.complete(tx_id)
         return actual
@@ -358,15 +360,47 @@ class CheckoutSaga:
                 )
                 self.journal.set_payment_status(payment.order_no, PaymentStatus.REFUNDED)
 
-    def _correct_difference(self, tx_id: str, actual: Breakdown) -> None:
-        """The platform may settle another split than the pre-settlement (its state moved in
-        between): the difference is owed back (refund) or still owed (collected later)."""
-        if self.journal.adjustments_of(tx_id):
+    def _correct_difference(self, tx_id: str, actual: Breakdown, collect: Collector | None) -> None:
+        """The platform may settle another split than the pre-settlement (the person's state
+        moved in between): the difference is refunded, or collected, before completion
+        (offline.md). Journalled as an adjustment first, so a crash in between resumes here;
+        what cannot be done now stays an open adjustment for the cashier."""
+        owed = [a for a in self.journal.adjustments_of(tx_id) if a.reason == DIFFERENCE_REASON]
+        if not owed:
+            difference = self.journal.collected_total(tx_id) - actual.psn_cash_pay
+            if not difference:
+                return
+            if difference < ZERO and collect is not None:
+                try:
+                    self._collect(tx_id, -difference, collect, cancel_on_fail=False)
+                    return
+                except PaymentError as err:
+                    log.warning("shortfall of %s not collected: %s", tx_id, err.code)
+                    difference = self.journal.collected_total(tx_id) - actual.psn_cash_pay
+            owed = [self.journal.add_adjustment(tx_id, difference, DIFFERENCE_REASON)]
+        for adjustment in owed:
+            if not adjustment.settled and adjustment.amount > ZERO:
+                self._refund_difference(tx_id, adjustment)
+
+    def _refund_difference(self, tx_id: str, adjustment: Adjustment) -> None:
+        """Give back an overpayment through the channel(s) it was paid by; each refund number
+        is fixed, so a repeat after a crash refunds nothing twice."""
+        left = adjustment.amount
+        collected = [
+            p for p in self.journal.payments_of(tx_id) if p.status is PaymentStatus.COLLECTED
+        ]
+        try:
+            for payment in reversed(collected):
+                part = min(left, payment.amount)
+                if part > ZERO:
+                    self.channels[payment.channel].refund(
+                        payment.order_no, f"{payment.order_no}D", part, DIFFERENCE_REASON
+                    )
+                    left = left - part
+        except PaymentError as err:
+            log.warning("overpayment of %s not refunded now: %s", tx_id, err.code)
             return
-        collected = self.journal.collected_total(tx_id)
-        difference = collected - actual.psn_cash_pay
-        if difference:
-            self.journal.add_adjustment(tx_id, difference, "settled split differs from estimate")
+        self.journal.settle_adjustment(adjustment.adj_id)
 
     def _mark_his_paid(self, tx_id: str, setl_id: str) -> None:
         tx = self.journal.get(tx_id)
