@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     export = with_paths(commands.add_parser("export", help="every transaction, masked, as JSONL"))
     export.add_argument("--out", type=Path, help="write here instead of standard output")
+    export.add_argument(
+        "--json", action="store_true", help="JSON lines (the only format; kept for scripts)"
+    )
     export.set_defaults(handler=_export)
 
     verify = with_paths(commands.add_parser("verify", help="check file, audit chain and fields"))
