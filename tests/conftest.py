@@ -14,13 +14,22 @@ from simulators.paygate.testing import PaygateHandle, start_paygate
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# "medterm" (the default) is deterministic, so a CI run is repeatable; "explore" draws new
+# examples every run, for hunting: HYPOTHESIS_PROFILE=explore make test
 settings.register_profile(
     "medterm",
     max_examples=150,
     deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("medterm")
+settings.register_profile(
+    "explore",
+    max_examples=1000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "medterm"))
 
 
 @pytest.fixture(scope="module")

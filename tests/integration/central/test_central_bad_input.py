@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from simulators.central.testing import PlatformClient, RunningSimulator, start_simulator
@@ -77,6 +77,9 @@ def test_random_json_documents_are_rejected(shared: RunningSimulator, value: obj
 def test_a_wrong_envelope_field_is_rejected(
     shared: RunningSimulator, field: str, value: object
 ) -> None:
+    # every envelope field is text and `input` an object: a value of another JSON type is
+    # always wrong (a random text may be a valid one: "" is a fine insuplc_admdvs for 9001)
+    assume(not isinstance(value, dict) if field == "input" else not isinstance(value, str))
     client = PlatformClient(shared.url)
     envelope = client.envelope("9001", {"signIn": {"opter_no": "T01"}})
     envelope[field] = value
