@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from terminal.central.envelope import ParsedResponse
 from terminal.central.errors import ProtocolError
@@ -20,6 +20,8 @@ from terminal.domain.breakdown import Breakdown
 from terminal.domain.fees import ChargeLevel
 from terminal.domain.money import Money
 from terminal.errors import BreakdownInvariantError, MoneyError
+
+T = TypeVar("T")
 
 
 class _Bad(ValueError):
@@ -186,6 +188,21 @@ def _list(parent: Mapping[str, Any], key: str, path: str, *, required: bool = Tr
     return value
 
 
+def _rows(
+    out: Mapping[str, Any],
+    key: str,
+    build: Callable[[Mapping[str, Any], str], T],
+    *,
+    required: bool = True,
+) -> tuple[T, ...]:
+    """Each object of the list `output.<key>`, built by `build(row, path)`; the path
+    (`insuinfo[2]`) names the row in any error."""
+    return tuple(
+        build(_obj(item, f"{key}[{i}]"), f"{key}[{i}]")
+        for i, item in enumerate(_list(out, key, "output", required=required))
+    )
+
+
 def _text(parent: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> str:
     value = parent.get(key)
     if value is None:
@@ -236,26 +253,23 @@ def _age(parent: Mapping[str, Any], path: str) -> str:
 # --- parsers, one per transaction ----------------------------------------------------------
 
 
+def _platform_key(key: Mapping[str, Any], path: str) -> PlatformKey:
+    public = _text(key, "public_key_hex", path, required=True)
+    if len(public) != 128 or not all(c in "0123456789abcdefABCDEF" for c in public):
+        raise _Bad(f"{path}.public_key_hex must be 128 hex digits")
+    return PlatformKey(
+        kid=_text(key, "kid", path, required=True),
+        public_key_hex=public.lower(),
+        not_after=_text(key, "not_after", path),
+    )
+
+
 def _sign_in(out: Mapping[str, Any]) -> SignIn:
     info = _obj(out.get("signinoutb"), "signinoutb")
-    keys = []
-    for i, item in enumerate(_list(out, "platform_keys", "output", required=False)):
-        path = f"platform_keys[{i}]"
-        key = _obj(item, path)
-        public = _text(key, "public_key_hex", path, required=True)
-        if len(public) != 128 or not all(c in "0123456789abcdefABCDEF" for c in public):
-            raise _Bad(f"{path}.public_key_hex must be 128 hex digits")
-        keys.append(
-            PlatformKey(
-                kid=_text(key, "kid", path, required=True),
-                public_key_hex=public.lower(),
-                not_after=_text(key, "not_after", path),
-            )
-        )
     return SignIn(
         sign_no=_text(info, "sign_no", "signinoutb", required=True),
         sign_time=_text(info, "sign_time", "signinoutb"),
-        platform_keys=tuple(keys),
+        platform_keys=_rows(out, "platform_keys", _platform_key, required=False),
         policy_version=_text(out, "policy_version", "output"),
     )
 
@@ -281,49 +295,40 @@ def _face(out: Mapping[str, Any]) -> FaceAuthorisation:
     )
 
 
+def _insurance(row: Mapping[str, Any], path: str) -> Insurance:
+    return Insurance(
+        balc=_money(row, "balc", path),
+        insutype=_text(row, "insutype", path, required=True),
+        psn_type=_text(row, "psn_type", path, required=True),
+        psn_insu_stas=_text(row, "psn_insu_stas", path),
+        psn_insu_date=_text(row, "psn_insu_date", path),
+        paus_insu_date=_text(row, "paus_insu_date", path),
+        cvlserv_flag=_text(row, "cvlserv_flag", path),
+        insuplc_admdvs=_insuplc(row, path),
+        emp_name=_text(row, "emp_name", path),
+    )
+
+
+def _identity(row: Mapping[str, Any], path: str) -> Identity:
+    return Identity(
+        psn_idet_type=_text(row, "psn_idet_type", path, required=True),
+        psn_type_lv=_text(row, "psn_type_lv", path),
+        begntime=_text(row, "begntime", path),
+        endtime=_text(row, "endtime", path),
+    )
+
+
+def _mutual_aid_member(row: Mapping[str, Any], path: str) -> MutualAidMember:
+    return MutualAidMember(
+        psn_no=_text(row, "psn_no", path, required=True),
+        psn_name=_text(row, "psn_name", path),
+        relation=_text(row, "relation", path),
+        acct_balc=_money(row, "acct_balc", path),
+    )
+
+
 def _person(out: Mapping[str, Any]) -> PersonInfo:
     base = _obj(out.get("baseinfo"), "baseinfo")
-    insurances = []
-    for i, item in enumerate(_list(out, "insuinfo", "output")):
-        path = f"insuinfo[{i}]"
-        row = _obj(item, path)
-        insurances.append(
-            Insurance(
-                balc=_money(row, "balc", path),
-                insutype=_text(row, "insutype", path, required=True),
-                psn_type=_text(row, "psn_type", path, required=True),
-                psn_insu_stas=_text(row, "psn_insu_stas", path),
-                psn_insu_date=_text(row, "psn_insu_date", path),
-                paus_insu_date=_text(row, "paus_insu_date", path),
-                cvlserv_flag=_text(row, "cvlserv_flag", path),
-                insuplc_admdvs=_insuplc(row, path),
-                emp_name=_text(row, "emp_name", path),
-            )
-        )
-    identities = []
-    for i, item in enumerate(_list(out, "idetinfo", "output", required=False)):
-        path = f"idetinfo[{i}]"
-        row = _obj(item, path)
-        identities.append(
-            Identity(
-                psn_idet_type=_text(row, "psn_idet_type", path, required=True),
-                psn_type_lv=_text(row, "psn_type_lv", path),
-                begntime=_text(row, "begntime", path),
-                endtime=_text(row, "endtime", path),
-            )
-        )
-    mulaid = []
-    for i, item in enumerate(_list(out, "mulaid", "output", required=False)):
-        path = f"mulaid[{i}]"
-        row = _obj(item, path)
-        mulaid.append(
-            MutualAidMember(
-                psn_no=_text(row, "psn_no", path, required=True),
-                psn_name=_text(row, "psn_name", path),
-                relation=_text(row, "relation", path),
-                acct_balc=_money(row, "acct_balc", path),
-            )
-        )
     return PersonInfo(
         base=PersonBase(
             psn_no=_text(base, "psn_no", "baseinfo", required=True),
@@ -335,10 +340,10 @@ def _person(out: Mapping[str, Any]) -> PersonInfo:
             brdy=_text(base, "brdy", "baseinfo"),
             age=_age(base, "baseinfo"),
         ),
-        insurances=tuple(insurances),
-        identities=tuple(identities),
+        insurances=_rows(out, "insuinfo", _insurance),
+        identities=_rows(out, "idetinfo", _identity, required=False),
         face_ref=_face_ref(out.get("face_ref")),
-        mulaid=tuple(mulaid),
+        mulaid=_rows(out, "mulaid", _mutual_aid_member, required=False),
     )
 
 
@@ -372,33 +377,30 @@ def _registration(out: Mapping[str, Any]) -> Registration:
 
 
 def _fee_results(out: Mapping[str, Any]) -> tuple[FeeLineResult, ...]:
-    lines = []
-    for i, item in enumerate(_list(out, "result", "output")):
-        path = f"result[{i}]"
-        row = _obj(item, path)
-        level = _text(row, "chrgitm_lv", path, required=True)
-        if level not in {lv.value for lv in ChargeLevel}:
-            raise _Bad(f"{path}.chrgitm_lv {level!r} is not a charge level")
-        prop = _decimal(row, "selfpay_prop", path)
-        if prop > 1:
-            raise _Bad(f"{path}.selfpay_prop must be within 0..1")
-        lines.append(
-            FeeLineResult(
-                feedetl_sn=_text(row, "feedetl_sn", path, required=True),
-                det_item_fee_sumamt=_money(row, "det_item_fee_sumamt", path),
-                cnt=_decimal(row, "cnt", path),
-                pric=_money(row, "pric", path),
-                pric_uplmt_amt=_money(row, "pric_uplmt_amt", path, optional=True),
-                selfpay_prop=prop,
-                fulamt_ownpay_amt=_money(row, "fulamt_ownpay_amt", path),
-                overlmt_amt=_money(row, "overlmt_amt", path),
-                preselfpay_amt=_money(row, "preselfpay_amt", path),
-                inscp_scp_amt=_money(row, "inscp_scp_amt", path),
-                chrgitm_lv=ChargeLevel(level),
-                med_chrgitm_type=_text(row, "med_chrgitm_type", path),
-            )
-        )
-    return tuple(lines)
+    return _rows(out, "result", _fee_result)
+
+
+def _fee_result(row: Mapping[str, Any], path: str) -> FeeLineResult:
+    level = _text(row, "chrgitm_lv", path, required=True)
+    if level not in {lv.value for lv in ChargeLevel}:
+        raise _Bad(f"{path}.chrgitm_lv {level!r} is not a charge level")
+    prop = _decimal(row, "selfpay_prop", path)
+    if prop > 1:
+        raise _Bad(f"{path}.selfpay_prop must be within 0..1")
+    return FeeLineResult(
+        feedetl_sn=_text(row, "feedetl_sn", path, required=True),
+        det_item_fee_sumamt=_money(row, "det_item_fee_sumamt", path),
+        cnt=_decimal(row, "cnt", path),
+        pric=_money(row, "pric", path),
+        pric_uplmt_amt=_money(row, "pric_uplmt_amt", path, optional=True),
+        selfpay_prop=prop,
+        fulamt_ownpay_amt=_money(row, "fulamt_ownpay_amt", path),
+        overlmt_amt=_money(row, "overlmt_amt", path),
+        preselfpay_amt=_money(row, "preselfpay_amt", path),
+        inscp_scp_amt=_money(row, "inscp_scp_amt", path),
+        chrgitm_lv=ChargeLevel(level),
+        med_chrgitm_type=_text(row, "med_chrgitm_type", path),
+    )
 
 
 def _breakdown(out: Mapping[str, Any], *, cancellation: bool = False) -> Breakdown:
@@ -409,18 +411,16 @@ def _breakdown(out: Mapping[str, Any], *, cancellation: bool = False) -> Breakdo
 
 
 def _settlement(out: Mapping[str, Any]) -> Settlement:
-    details = []
-    for i, item in enumerate(_list(out, "setldetail", "output", required=False)):
-        path = f"setldetail[{i}]"
-        row = _obj(item, path)
-        details.append(
-            FundPayment(
-                fund_pay_type=_text(row, "fund_pay_type", path, required=True),
-                fund_pay_type_name=_text(row, "fund_pay_type_name", path),
-                fund_payamt=_money(row, "fund_payamt", path),
-            )
-        )
-    return Settlement(breakdown=_breakdown(out), details=tuple(details))
+    details = _rows(out, "setldetail", _fund_payment, required=False)
+    return Settlement(breakdown=_breakdown(out), details=details)
+
+
+def _fund_payment(row: Mapping[str, Any], path: str) -> FundPayment:
+    return FundPayment(
+        fund_pay_type=_text(row, "fund_pay_type", path, required=True),
+        fund_pay_type_name=_text(row, "fund_pay_type_name", path),
+        fund_payamt=_money(row, "fund_payamt", path),
+    )
 
 
 def _cancellation(out: Mapping[str, Any]) -> Breakdown:
