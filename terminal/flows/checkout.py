@@ -25,7 +25,7 @@ from offline_store.records import Adjustment, PersonIdentity, Transaction
 from offline_store.states import PaymentStatus, RequestStatus, TxKind, TxState
 from terminal.central import inputs
 from terminal.central.client import PlatformClient, PreparedRequest
-from terminal.central.envelope import ParsedResponse
+from terminal.central.envelope import INF_TIME_FORMAT, ParsedResponse
 from terminal.central.errors import (
     AmbiguousOutcomeError,
     BusinessError,
@@ -128,8 +128,6 @@ class CheckoutSaga:
     his: HisClient | None = None
     institution_level: str = "2"
     clock: Callable[[], datetime] = datetime.now
-    platform_reachable: Callable[[], bool] = lambda: True
-    on_queued: Callable[[], None] = lambda: None
 
     # -- the saga ----------------------------------------------------------------------------
 
@@ -188,8 +186,6 @@ class CheckoutSaga:
         return lines
 
     def _identify(self, tx_id: str, request: CheckoutRequest) -> IdentifiedPerson:
-        if not self.platform_reachable():
-            raise TransportError("the platform is marked offline")
         person = identify_online(
             self.client, request.credential, kind=request.kind.value, now=self.clock()
         )
@@ -215,15 +211,14 @@ class CheckoutSaga:
     def _presettle(
         self, tx_id: str, request: CheckoutRequest, person: IdentifiedPerson
     ) -> Breakdown:
+        tx = self.journal.get(tx_id)
         region = person.insuplc_admdvs
-        when = self.clock().strftime("%Y-%m-%d %H:%M:%S")
-        chrg_bchno = _batch_no(tx_id)
         if request.kind is TxKind.OUTPATIENT:
             first = request.lines[0]
             registration = inputs.RegistrationRequest(
                 psn_no=person.psn_no,
                 insutype=person.insutype,
-                begntime=when,
+                begntime=_stamp(tx),
                 mdtrt_cert_type=person.mdtrt_cert_type,
                 mdtrt_cert_no=person.mdtrt_cert_no,
                 ipt_otp_no=_batch_no(tx_id),
@@ -235,45 +230,16 @@ class CheckoutSaga:
             )
             visit = self._send_journalled(tx_id, "2201", inputs.register(registration), region)
             mdtrt_id = str(visit["data"]["mdtrt_id"])
-            lines = bills.fee_lines(
-                request.lines,
-                mdtrt_id=mdtrt_id,
-                psn_no=person.psn_no,
-                chrg_bchno=chrg_bchno,
-                when=when,
-            )
-            self._send_journalled(tx_id, "2204", inputs.upload_fees(lines), region)
-            pre_input = inputs.pre_settle(
-                self._settlement_input(person, request, mdtrt_id, chrg_bchno)
-            )
+            upload = inputs.upload_fees(_fee_lines(tx, mdtrt_id))
+            self._send_journalled(tx_id, "2204", upload, region)
+            pre_input = inputs.pre_settle(_settlement_fields(tx, mdtrt_id))
         else:
-            lines = bills.fee_lines(
-                request.lines, mdtrt_id="", psn_no=person.psn_no, chrg_bchno="", when=when
-            )
-            pre_input = inputs.pharmacy_pre_settle(
-                self._settlement_input(person, request, "", ""), lines
-            )
+            pre_input = inputs.pharmacy_pre_settle(_settlement_fields(tx, ""), _fee_lines(tx, ""))
         infno = PRESETTLE_INFNOS[request.kind]
         prepared = self.client.prepare(infno, pre_input, insuplc_admdvs=region)
         presettled = parse_result(self.client.send(prepared))
         self.journal.presettle(tx_id, presettled)
         return presettled
-
-    def _settlement_input(
-        self, person: IdentifiedPerson, request: CheckoutRequest, mdtrt_id: str, chrg_bchno: str
-    ) -> inputs.SettlementRequest:
-        return inputs.SettlementRequest(
-            psn_no=person.psn_no,
-            mdtrt_cert_type=person.mdtrt_cert_type,
-            mdtrt_cert_no=person.mdtrt_cert_no,
-            med_type=MED_TYPES[request.kind],
-            medfee_sumamt=bills.total(request.lines),
-            psn_setlway="01",
-            mdtrt_id=mdtrt_id,
-            chrg_bchno=chrg_bchno,
-            acct_used_flag=request.use_account,
-            insutype=person.insutype,
-        )
 
     def _settlement_request(self, tx: Transaction) -> PreparedRequest:
         """The journalled settlement request of a transaction, or a new one (journalled now)."""
@@ -282,41 +248,25 @@ class CheckoutSaga:
             if journalled.infno == infno and journalled.status is not RequestStatus.FAILED:
                 return PreparedRequest.from_json(json.dumps(journalled.body))
         assert tx.identity is not None and tx.estimated is not None and tx.bill is not None
-        lines = tuple(bills.BillLine.from_json(line) for line in tx.bill)
-        identity = tx.identity
-        region = identity.insuplc_admdvs
-        extra = identity.extra
         mdtrt_id = self._earlier_output(tx.tx_id, "2201", ("data", "mdtrt_id"), default="")
-        settlement = inputs.SettlementRequest(
-            psn_no=identity.psn_no,
-            mdtrt_cert_type=extra["mdtrt_cert_type"],
-            mdtrt_cert_no=extra["mdtrt_cert_no"],
-            med_type=MED_TYPES[tx.kind],
-            medfee_sumamt=bills.total(lines),
-            psn_setlway="01",
-            mdtrt_id=mdtrt_id,
-            chrg_bchno="" if tx.kind is TxKind.PHARMACY else _batch_no(tx.tx_id),
-            acct_used_flag=extra.get("use_account") == "1",
-            insutype=extra["insutype"],
-        )
-        traces = bills.drug_traces(lines)
-        mulaid = extra.get("mulaid_psn_no", "")
+        settlement = _settlement_fields(tx, mdtrt_id)
+        traces = bills.drug_traces(_lines_of(tx))
+        mulaid = tx.identity.extra.get("mulaid_psn_no", "")
         if tx.kind is TxKind.OUTPATIENT:
             settle_input = inputs.settle(
                 settlement, tx.estimated, mulaid_psn_no=mulaid, drug_trace=traces
             )
         else:
-            fee = bills.fee_lines(
-                lines,
-                mdtrt_id="",
-                psn_no=identity.psn_no,
-                chrg_bchno="",
-                when=datetime.fromtimestamp(tx.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-            )
             settle_input = inputs.pharmacy_settle(
-                settlement, fee, tx.estimated, mulaid_psn_no=mulaid, drug_trace=traces
+                settlement,
+                _fee_lines(tx, ""),
+                tx.estimated,
+                mulaid_psn_no=mulaid,
+                drug_trace=traces,
             )
-        prepared = self.client.prepare(infno, settle_input, insuplc_admdvs=region)
+        prepared = self.client.prepare(
+            infno, settle_input, insuplc_admdvs=tx.identity.insuplc_admdvs
+        )
         self.journal.prepare_request(tx.tx_id, infno, prepared.msgid, _body(prepared))
         return prepared
 
@@ -557,15 +507,13 @@ class CheckoutSaga:
                 )
         if self.journal.get(tx_id).state is TxState.COLLECTING_OFFLINE:
             self.journal.complete(tx_id)
-        self.on_queued()
 
     def _offline_chain(self, tx: Transaction) -> list[dict[str, Any]]:
         """The requests the platform must receive for an offline transaction, in order; what
         only an earlier answer can tell is a placeholder (`ref`)."""
         assert tx.identity is not None and tx.bill is not None
-        lines = tuple(bills.BillLine.from_json(line) for line in tx.bill)
-        when = datetime.fromtimestamp(tx.created_at)
-        stamp = when.strftime("%Y-%m-%d %H:%M:%S")
+        lines = _lines_of(tx)
+        stamp = _stamp(tx)
         certno = tx.identity.certno
         cert = CERT_TYPES[CredentialKind.ID_NUMBER]
         psn_no, insutype = ref("1101", "baseinfo.psn_no"), ref("1101", "insuinfo.0.insutype")
@@ -645,6 +593,48 @@ def parse_result_output(infno: str, output: Mapping[str, Any]) -> Any:
     """The typed result of a journalled response's output (as `client.execute` gives)."""
     response = ParsedResponse(infno, "", 0, "", "", "", "", "", output)
     return parse_result(response)
+
+
+def _lines_of(tx: Transaction) -> tuple[bills.BillLine, ...]:
+    assert tx.bill is not None
+    return tuple(bills.BillLine.from_json(line) for line in tx.bill)
+
+
+def _stamp(tx: Transaction) -> str:
+    """When the transaction happened, as the platform writes times (also when forwarded)."""
+    return datetime.fromtimestamp(tx.created_at).strftime(INF_TIME_FORMAT)
+
+
+def _fee_lines(tx: Transaction, mdtrt_id: str) -> list[inputs.FeeLine]:
+    """The bill as fee details: an outpatient visit's batch, or a pharmacy sale's (none)."""
+    assert tx.identity is not None
+    batch = _batch_no(tx.tx_id) if tx.kind is TxKind.OUTPATIENT else ""
+    return bills.fee_lines(
+        _lines_of(tx),
+        mdtrt_id=mdtrt_id,
+        psn_no=tx.identity.psn_no,
+        chrg_bchno=batch,
+        when=_stamp(tx),
+    )
+
+
+def _settlement_fields(tx: Transaction, mdtrt_id: str) -> inputs.SettlementRequest:
+    """2206/2207 (2101/2102) fields from what the journal holds of the transaction, so the
+    pre-settlement and the settlement (also one re-created by recovery) agree."""
+    assert tx.identity is not None
+    extra = tx.identity.extra
+    return inputs.SettlementRequest(
+        psn_no=tx.identity.psn_no,
+        mdtrt_cert_type=extra["mdtrt_cert_type"],
+        mdtrt_cert_no=extra["mdtrt_cert_no"],
+        med_type=MED_TYPES[tx.kind],
+        medfee_sumamt=bills.total(_lines_of(tx)),
+        psn_setlway="01",
+        mdtrt_id=mdtrt_id,
+        chrg_bchno=_batch_no(tx.tx_id) if tx.kind is TxKind.OUTPATIENT else "",
+        acct_used_flag=extra.get("use_account") == "1",
+        insutype=extra["insutype"],
+    )
 
 
 def _body(prepared: PreparedRequest) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from terminal.central import inputs
 from terminal.central.client import PlatformClient
+from terminal.central.envelope import INF_TIME_FORMAT
 from terminal.central.results import MutualAidMember, PersonInfo
 from terminal.domain.money import ZERO, Money
 from terminal.errors import MedtermError
@@ -78,7 +79,7 @@ def identify_online(
     query = inputs.PersonQuery(
         mdtrt_cert_type=cert_type,
         mdtrt_cert_no=cert_no,
-        begntime=now.strftime("%Y-%m-%d %H:%M:%S"),
+        begntime=now.strftime(INF_TIME_FORMAT),
         card_sn=credential.card_sn,
         certno=certno,
         psn_name=name,
