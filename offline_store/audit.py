@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -57,19 +57,40 @@ def append(
     details: Mapping[str, Any] | None = None,
 ) -> int:
     """Append one row inside the caller's write transaction; returns its `seq`."""
+    return append_many(conn, [Entry(event, tx_id, details or {})], at=at)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit row to append: what happened, to which transaction, with which details."""
+
+    event: str
+    tx_id: str | None
+    details: Mapping[str, Any]
+
+
+def append_many(conn: sqlite3.Connection, entries: Sequence[Entry], *, at: float) -> int:
+    """Append rows in order inside the caller's write transaction (one read of the chain's
+    end and one head update for all of them); returns the last `seq`."""
     last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    time, text = iso_time(at), canonical_details(details or {})
-    digest = row_hash(prev, time, event, tx_id, text)
-    conn.execute(
+    seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+    time = iso_time(at)
+    rows = []
+    for entry in entries:
+        seq += 1
+        text = canonical_details(entry.details)
+        digest = row_hash(prev, time, entry.event, entry.tx_id, text)
+        rows.append((seq, time, entry.event, entry.tx_id, text, prev, digest))
+        prev = digest
+    conn.executemany(
         "INSERT INTO audit_log (seq, time, event, tx_id, details, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (seq, time, event, tx_id, text, prev, digest),
+        rows,
     )
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (_HEAD_META, f"{seq}:{digest.hex()}"),
+        (_HEAD_META, f"{seq}:{prev.hex()}"),
     )
     return seq
 

@@ -12,6 +12,7 @@ with `FieldCipher`; the rest (states, amounts of payments, msgids) stays plain f
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 import uuid
@@ -28,7 +29,7 @@ from offline_store.errors import (
     NotFoundError,
     UnsettledPaymentsError,
 )
-from offline_store.outbox import Outbox, enqueue_in
+from offline_store.outbox import INSERT_REQUEST, Outbox
 from offline_store.records import (
     Adjustment,
     Payment,
@@ -333,31 +334,47 @@ class Journal:
         blobs = [
             self.cipher.encrypt_json("requests", "body", r.msgid, dict(r.body)) for r in requests
         ]
+        written: list[PlatformRequest] = []
         with self.database.write() as conn:
-            row = conn.execute(
-                "SELECT person_key FROM transactions WHERE tx_id = ?", (tx_id,)
-            ).fetchone()
-            if row is None:
-                raise NotFoundError(f"transaction {tx_id}")
-            if forward and row[0] is None:
-                raise IllegalTransitionError(f"{tx_id}: queued request before identification")
             for request, blob in zip(requests, blobs, strict=True):
                 cursor = conn.execute(
-                    "INSERT INTO requests (msgid, tx_id, infno, body, status, created_at, "
-                    "updated_at) VALUES (?, ?, ?, ?, 'prepared', ?, ?)",
-                    (request.msgid, tx_id, request.infno, blob, now, now),
+                    INSERT_REQUEST,
+                    {
+                        "msgid": request.msgid,
+                        "infno": request.infno,
+                        "body": blob,
+                        "now": now,
+                        "queued": forward,
+                        "tx_id": tx_id,
+                    },
                 )
-                req_id = int(cursor.lastrowid or 0)
-                if forward:
-                    enqueue_in(conn, req_id, row[0], seq=req_id, now=now)
-                audit.append(
-                    conn,
-                    "request.prepared",
-                    at=now,
-                    tx_id=tx_id,
-                    details={"msgid": request.msgid, "infno": request.infno, "forward": forward},
+                if cursor.rowcount != 1:
+                    _refuse_request(conn, tx_id)
+                written.append(
+                    PlatformRequest(
+                        req_id=int(cursor.lastrowid or 0),
+                        msgid=request.msgid,
+                        tx_id=tx_id,
+                        infno=request.infno,
+                        body=json.loads(json.dumps(request.body)),  # as a read would return it
+                        status=RequestStatus.PREPARED,
+                        response=None,
+                        error="",
+                        created_at=now,
+                        updated_at=now,
+                    )
                 )
-        return [self.request(r.msgid) for r in requests]
+            audit.append(  # one row for the step, however many requests it wrote
+                conn,
+                "request.prepared",
+                at=now,
+                tx_id=tx_id,
+                details={
+                    "requests": [{"msgid": r.msgid, "infno": r.infno} for r in requests],
+                    "forward": forward,
+                },
+            )
+        return written
 
     def update_request_body(self, msgid: str, body: Mapping[str, Any]) -> PlatformRequest:
         """Replace the body of a request never sent (e.g. fill in the `mdtrt_id` of an earlier
@@ -367,13 +384,12 @@ class Journal:
         blob = self.cipher.encrypt_json("requests", "body", msgid, dict(body))
         with self.database.write() as conn:
             row = conn.execute(
-                "SELECT r.status, r.tx_id, o.attempts FROM requests r "
-                "LEFT JOIN outbox o ON o.req_id = r.req_id WHERE r.msgid = ?",
+                "SELECT status, tx_id, attempts FROM requests WHERE msgid = ?",
                 (msgid,),
             ).fetchone()
             if row is None:
                 raise NotFoundError(f"request {msgid}")
-            if row[0] != RequestStatus.PREPARED or (row[2] or 0) > 0:
+            if row[0] != RequestStatus.PREPARED or row[2] > 0:
                 raise IllegalTransitionError(f"{msgid}: body of a request that may have been sent")
             conn.execute(
                 "UPDATE requests SET body = ?, updated_at = ? WHERE msgid = ?", (blob, now, msgid)
@@ -405,14 +421,13 @@ class Journal:
         )
         with self.database.write() as conn:
             row = conn.execute(
-                "SELECT r.req_id, r.status, r.tx_id, o.req_id FROM requests r "
-                "LEFT JOIN outbox o ON o.req_id = r.req_id WHERE r.msgid = ?",
+                "SELECT req_id, status, tx_id, queued FROM requests WHERE msgid = ?",
                 (msgid,),
             ).fetchone()
             if row is None:
                 raise NotFoundError(f"request {msgid}")
             current = RequestStatus(row[1])
-            if row[3] is not None:
+            if row[3]:
                 raise IllegalTransitionError(f"{msgid} is queued: the outbox records its outcome")
             if status not in REQUEST_TRANSITIONS[current]:
                 raise IllegalTransitionError(f"{msgid}: {current} -> {status}")
@@ -575,6 +590,14 @@ class Journal:
         """Adjustments not yet settled, for the cashier's list and the reconciliation report."""
         rows = self.database.query("SELECT * FROM adjustments WHERE settled = 0 ORDER BY adj_id")
         return [_adjustment(row) for row in rows]
+
+
+def _refuse_request(conn: sqlite3.Connection, tx_id: str) -> None:
+    """Why `INSERT_REQUEST` wrote nothing: no such transaction, or queued before identified."""
+    row = conn.execute("SELECT 1 FROM transactions WHERE tx_id = ?", (tx_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"transaction {tx_id}")
+    raise IllegalTransitionError(f"{tx_id}: queued request before identification")
 
 
 def _current_state(conn: sqlite3.Connection, tx_id: str) -> TxState:

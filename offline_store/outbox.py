@@ -1,7 +1,10 @@
 """The outbox: platform requests still to forward, in per-person order, with leases.
 
+The outbox is not a table of its own: a queued request is a `requests` row with `queued = 1`
+(schema v2), so an enqueue, a claim and an ack each write one row.
+
 Order (offline.md, promise 4): a person's requests reach the platform in the order they were
-written; different people's go in parallel. Each outbox row carries its person key and `seq`
+written; different people's go in parallel. Each queued row carries its person key and `seq`
 (the order it was written in); exactly one row per person, the oldest, is the *head*
 (`head = 1`), and only heads can be claimed. Acknowledging a head promotes the person's next
 row. A request that ends in dead letters keeps its person blocked (a later settlement must not
@@ -12,13 +15,16 @@ Leases: a claim sets the row's `next_attempt_at` to the end of its lease, so a c
 simply not due until the lease runs out; a forwarder that crashed loses nothing but time, and
 the next claim of that row gets a new token (the old holder's ack is refused, `LeaseLostError`).
 
-Cost: claiming reads the partial index `outbox_ready (next_attempt_at) WHERE head = 1`;
-enqueueing and promotion read `outbox_person (person_key, seq)`. Both O(log n).
+Cost: claiming reads the partial index `requests_ready (next_attempt_at) WHERE head = 1`;
+enqueueing and promotion read `requests_queue (person_key, seq) WHERE queued = 1`. Both
+O(log n), whatever the depth of the queue.
 
 Durability: enqueue (part of `Journal.prepare_request`), ack, reschedule and dead-lettering are
-durable commits. A claim is committed without waiting for the disk: losing it in a power cut is
-the same as its lease expiring. So after a power cut a request may read `prepared` although it
-was sent; the outbox only ever resends with the same msgid, which the platform deduplicates.
+durable commits with their audit rows. A claim is committed without waiting for the disk and
+without an audit row (the outcome's audit row carries the attempt number): losing it in a power
+cut is the same as its lease expiring. So after a power cut a request may read `prepared`
+although it was sent; the outbox only ever resends with the same msgid, which the platform
+deduplicates.
 """
 
 from __future__ import annotations
@@ -122,32 +128,80 @@ def decode_request(cipher: FieldCipher, row: Mapping[str, Any]) -> PlatformReque
     )
 
 
-def enqueue_in(
-    conn: sqlite3.Connection, req_id: int, person_key: str, *, seq: int, now: float
-) -> None:
-    """Queue a written request inside the caller's transaction (`Journal.prepare_request`)."""
-    conn.execute(
-        "INSERT INTO outbox (req_id, person_key, seq, head, next_attempt_at, enqueued_at) "
-        "VALUES (?, ?, ?, 0, ?, ?)",
-        (req_id, person_key, seq, now, now),
-    )
-    _promote(conn, person_key)
+# One statement writes a request and, when `queued`, places it in its person's queue: it is the
+# head unless the person has an earlier queued request or an open dead letter. Its req_id is
+# chosen here (the write lock is held) so that `seq` can equal it.
+INSERT_REQUEST = """
+INSERT INTO requests (req_id, seq, msgid, tx_id, infno, body, status, created_at, updated_at,
+                      person_key, queued, head, next_attempt_at, enqueued_at)
+SELECT next.req_id, CASE WHEN :queued THEN next.req_id END, :msgid, t.tx_id, :infno, :body,
+       'prepared', :now, :now, CASE WHEN :queued THEN t.person_key END, :queued,
+       :queued AND NOT EXISTS (SELECT 1 FROM requests q
+                               WHERE q.person_key = t.person_key AND q.queued = 1)
+               AND NOT EXISTS (SELECT 1 FROM dead_letters d
+                               WHERE d.person_key = t.person_key AND d.status = 'open'),
+       CASE WHEN :queued THEN :now END, CASE WHEN :queued THEN :now END
+FROM transactions t, (SELECT coalesce(max(req_id), 0) + 1 AS req_id FROM requests) next
+WHERE t.tx_id = :tx_id AND (t.person_key IS NOT NULL OR NOT :queued)
+"""
+
+# Make the person's oldest queued row the head, unless it already is or a dead letter blocks
+# the person.
+PROMOTE = """
+UPDATE requests SET head = 1
+WHERE req_id = (SELECT req_id FROM requests WHERE person_key = :person_key AND queued = 1
+                ORDER BY seq LIMIT 1)
+  AND head = 0
+  AND NOT EXISTS (SELECT 1 FROM dead_letters
+                  WHERE person_key = :person_key AND status = 'open')
+"""
 
 
 def _promote(conn: sqlite3.Connection, person_key: str) -> None:
-    """Make the person's oldest queued row the head, unless a dead letter blocks the person."""
-    blocked = conn.execute(
-        "SELECT 1 FROM dead_letters WHERE person_key = ? AND status = 'open' LIMIT 1",
-        (person_key,),
-    ).fetchone()
-    if blocked:
-        return
-    first = conn.execute(
-        "SELECT req_id, head FROM outbox WHERE person_key = ? ORDER BY seq LIMIT 1",
-        (person_key,),
-    ).fetchone()
-    if first is not None and not first[1]:
-        conn.execute("UPDATE outbox SET head = 1 WHERE req_id = ?", (first[0],))
+    conn.execute(PROMOTE, {"person_key": person_key})
+
+
+def _dequeue(
+    conn: sqlite3.Connection,
+    claim: Claim,
+    *,
+    status: RequestStatus,
+    now: float,
+    response: bytes | None = None,
+    error: str = "",
+) -> bool:
+    """Take a claimed request out of its queue with its final status (and response); False,
+    and nothing changed, when the claim no longer holds the request's lease."""
+    cursor = conn.execute(
+        "UPDATE requests SET status = ?, response = coalesce(?, response), error = ?, "
+        "queued = 0, head = 0, claim_token = NULL, updated_at = ? "
+        "WHERE req_id = ? AND queued = 1 AND claim_token = ?",
+        (status.value, response, error, now, claim.req_id, claim.token),
+    )
+    return cursor.rowcount == 1
+
+
+def _requeue(
+    conn: sqlite3.Connection,
+    *,
+    tx_id: str,
+    infno: str,
+    msgid: str,
+    body: bytes,
+    person_key: str,
+    seq: int,
+    head: bool,
+    now: float,
+) -> int:
+    """Queue a request again under a new msgid at an old place (`seq`) of the person's queue;
+    returns its req_id."""
+    cursor = conn.execute(
+        "INSERT INTO requests (msgid, tx_id, infno, body, status, created_at, updated_at, "
+        "person_key, seq, queued, head, next_attempt_at, enqueued_at) "
+        "VALUES (?, ?, ?, ?, 'prepared', ?, ?, ?, ?, 1, ?, ?, ?)",
+        (msgid, tx_id, infno, body, now, now, person_key, seq, int(head), now, now),
+    )
+    return int(cursor.lastrowid or 0)
 
 
 class Outbox:
@@ -172,29 +226,19 @@ class Outbox:
         claims: list[Claim] = []
         with self._database.write(durable=False) as conn:
             due = conn.execute(
-                "SELECT o.req_id, o.person_key, o.attempts, r.msgid, r.tx_id, r.infno, r.body, "
-                "r.status FROM outbox o JOIN requests r ON r.req_id = o.req_id "
-                "WHERE o.head = 1 AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at LIMIT ?",
+                "SELECT req_id, person_key, attempts, msgid, tx_id, infno, body, status "
+                "FROM requests WHERE head = 1 AND next_attempt_at <= ? "
+                "ORDER BY next_attempt_at LIMIT ?",
                 (now, limit),
             ).fetchall()
-            for req_id, person_key, attempts, msgid, tx_id, infno, body, status in due:
-                token = uuid.uuid4().hex
-                conn.execute(
-                    "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, "
-                    "claim_token = ? WHERE req_id = ?",
-                    (until, token, req_id),
-                )
-                conn.execute(
-                    "UPDATE requests SET status = 'sent', updated_at = ? WHERE req_id = ?",
-                    (now, req_id),
-                )
-                audit.append(
-                    conn,
-                    "request.sent",
-                    at=now,
-                    tx_id=tx_id,
-                    details={"msgid": msgid, "attempt": attempts + 1},
-                )
+            tokens = [uuid.uuid4().hex for _ in due]
+            conn.executemany(
+                "UPDATE requests SET status = 'sent', attempts = attempts + 1, claim_token = ?, "
+                "next_attempt_at = ?, updated_at = ? WHERE req_id = ?",
+                [(token, until, now, row[0]) for token, row in zip(tokens, due, strict=True)],
+            )
+            for token, row in zip(tokens, due, strict=True):
+                req_id, person_key, attempts, msgid, tx_id, infno, body, status = row
                 claims.append(
                     Claim(
                         req_id=req_id,
@@ -231,27 +275,18 @@ class Outbox:
             for claim, response in answered
         ]
         lost: list[Claim] = []
+        entries: list[audit.Entry] = []
         with self._database.write() as conn:
             for (claim, _), blob in zip(answered, blobs, strict=True):
-                try:
-                    self._check_lease(conn, claim)
-                except LeaseLostError:
+                done = RequestStatus.SUCCEEDED
+                if not _dequeue(conn, claim, status=done, now=now, response=blob):
                     lost.append(claim)
                     continue
-                conn.execute(
-                    "UPDATE requests SET status = 'succeeded', response = ?, error = '', "
-                    "updated_at = ? WHERE req_id = ?",
-                    (blob, now, claim.req_id),
-                )
-                conn.execute("DELETE FROM outbox WHERE req_id = ?", (claim.req_id,))
                 _promote(conn, claim.person_key)
-                audit.append(
-                    conn,
-                    "request.succeeded",
-                    at=now,
-                    tx_id=claim.tx_id,
-                    details={"msgid": claim.msgid},
-                )
+                details = {"msgid": claim.msgid, "attempt": claim.attempts}
+                entries.append(audit.Entry("request.succeeded", claim.tx_id, details))
+            if entries:
+                audit.append_many(conn, entries, at=now)
         return lost
 
     def reschedule(self, claim: Claim, *, error: str, delay: float, sent: bool = True) -> None:
@@ -266,20 +301,20 @@ class Outbox:
         with self._database.write() as conn:
             self._check_lease(conn, claim)
             conn.execute(
-                "UPDATE outbox SET next_attempt_at = ?, claim_token = NULL, last_error = ? "
-                "WHERE req_id = ?",
-                (now + max(delay, 0.0), error, claim.req_id),
-            )
-            conn.execute(
-                "UPDATE requests SET status = ?, error = ?, updated_at = ? WHERE req_id = ?",
-                (status.value, error, now, claim.req_id),
+                "UPDATE requests SET status = ?, error = ?, next_attempt_at = ?, "
+                "claim_token = NULL, updated_at = ? WHERE req_id = ?",
+                (status.value, error, now + max(delay, 0.0), now, claim.req_id),
             )
             audit.append(
                 conn,
                 f"request.{status.value}",
                 at=now,
                 tx_id=claim.tx_id,
-                details={"msgid": claim.msgid, "retry_in": round(delay, 3)},
+                details={
+                    "msgid": claim.msgid,
+                    "attempt": claim.attempts,
+                    "retry_in": round(delay, 3),
+                },
             )
 
     def fail(
@@ -298,23 +333,20 @@ class Outbox:
         )
         with self._database.write() as conn:
             row = self._check_lease(conn, claim)
-            conn.execute(
-                "UPDATE requests SET status = 'failed', response = coalesce(?, response), "
-                "error = ?, updated_at = ? WHERE req_id = ?",
-                (blob, message, now, claim.req_id),
+            _dequeue(
+                conn, claim, status=RequestStatus.FAILED, now=now, response=blob, error=message
             )
             conn.execute(
                 "INSERT INTO dead_letters (req_id, person_key, seq, status, message, attempts, "
                 "dead_at) VALUES (?, ?, ?, 'open', ?, ?, ?)",
                 (claim.req_id, claim.person_key, row["seq"], message, row["attempts"], now),
             )
-            conn.execute("DELETE FROM outbox WHERE req_id = ?", (claim.req_id,))
             audit.append(
                 conn,
                 "request.dead_letter",
                 at=now,
                 tx_id=claim.tx_id,
-                details={"msgid": claim.msgid},
+                details={"msgid": claim.msgid, "attempt": claim.attempts},
             )
 
     def replace_msgid(self, claim: Claim, new_msgid: str, *, reason: str) -> PlatformRequest:
@@ -333,21 +365,17 @@ class Outbox:
             if "msgid" in body:
                 body["msgid"] = new_msgid
             blob = self._cipher.encrypt_json("requests", "body", new_msgid, body)
-            cursor = conn.execute(
-                "INSERT INTO requests (msgid, tx_id, infno, body, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, 'prepared', ?, ?)",
-                (new_msgid, claim.tx_id, claim.infno, blob, now, now),
-            )
-            new_id = int(cursor.lastrowid or 0)
-            conn.execute(
-                "UPDATE requests SET status = 'failed', error = ?, updated_at = ? WHERE req_id = ?",
-                (reason, now, claim.req_id),
-            )
-            conn.execute("DELETE FROM outbox WHERE req_id = ?", (claim.req_id,))
-            conn.execute(
-                "INSERT INTO outbox (req_id, person_key, seq, head, next_attempt_at, enqueued_at) "
-                "VALUES (?, ?, ?, 1, ?, ?)",
-                (new_id, claim.person_key, row["seq"], now, now),
+            _dequeue(conn, claim, status=RequestStatus.FAILED, now=now, error=reason)
+            new_id = _requeue(
+                conn,
+                tx_id=claim.tx_id,
+                infno=claim.infno,
+                msgid=new_msgid,
+                body=blob,
+                person_key=claim.person_key,
+                seq=row["seq"],
+                head=True,
+                now=now,
             )
             audit.append(
                 conn,
@@ -361,7 +389,8 @@ class Outbox:
 
     def _check_lease(self, conn: sqlite3.Connection, claim: Claim) -> Mapping[str, Any]:
         row = conn.execute(
-            "SELECT claim_token, seq, attempts FROM outbox WHERE req_id = ?", (claim.req_id,)
+            "SELECT claim_token, seq, attempts FROM requests WHERE req_id = ? AND queued = 1",
+            (claim.req_id,),
         ).fetchone()
         if row is None or row[0] != claim.token:
             raise LeaseLostError(f"{claim.msgid}: claim {claim.token[:8]} no longer holds it")
@@ -405,21 +434,21 @@ class Outbox:
             dead = self._open_dead_letter(conn, msgid)
             body = self._cipher.decrypt_json("requests", "body", msgid, dead["body"])
             blob = self._cipher.encrypt_json("requests", "body", new_msgid, body)
-            cursor = conn.execute(
-                "INSERT INTO requests (msgid, tx_id, infno, body, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, 'prepared', ?, ?)",
-                (new_msgid, dead["tx_id"], dead["infno"], blob, now, now),
+            new_id = _requeue(
+                conn,
+                tx_id=dead["tx_id"],
+                infno=dead["infno"],
+                msgid=new_msgid,
+                body=blob,
+                person_key=dead["person_key"],
+                seq=dead["seq"],
+                head=False,
+                now=now,
             )
-            new_id = int(cursor.lastrowid or 0)
             conn.execute(
                 "UPDATE dead_letters SET status = 'retried', resolved_at = ?, retry_req_id = ? "
                 "WHERE req_id = ?",
                 (now, new_id, dead["req_id"]),
-            )
-            conn.execute(
-                "INSERT INTO outbox (req_id, person_key, seq, head, next_attempt_at, enqueued_at) "
-                "VALUES (?, ?, ?, 0, ?, ?)",
-                (new_id, dead["person_key"], dead["seq"], now, now),
             )
             _promote(conn, dead["person_key"])
             audit.append(
@@ -472,9 +501,11 @@ class Outbox:
 
     def status(self) -> OutboxStatus:
         conn = self._database.connection()
-        pending, oldest = conn.execute("SELECT count(*), min(enqueued_at) FROM outbox").fetchone()
+        pending, oldest = conn.execute(
+            "SELECT count(*), min(enqueued_at) FROM requests WHERE queued = 1"
+        ).fetchone()
         (next_due,) = conn.execute(
-            "SELECT min(next_attempt_at) FROM outbox WHERE head = 1"
+            "SELECT min(next_attempt_at) FROM requests WHERE head = 1"
         ).fetchone()
         (dead,) = conn.execute("SELECT count(*) FROM dead_letters WHERE status = 'open'").fetchone()
         return OutboxStatus(
@@ -494,8 +525,8 @@ class Outbox:
         now = self._clock()
         with self._database.write() as conn:
             cursor = conn.execute(
-                "UPDATE outbox SET claim_token = NULL, next_attempt_at = ? "
-                "WHERE claim_token IS NOT NULL OR next_attempt_at > ?",
+                "UPDATE requests SET claim_token = NULL, next_attempt_at = ? "
+                "WHERE queued = 1 AND (claim_token IS NOT NULL OR next_attempt_at > ?)",
                 (now, now),
             )
             changed = cursor.rowcount
@@ -507,7 +538,8 @@ class Outbox:
         """Requests claimed by a forwarder whose lease has not run out (being sent now)."""
         conn = self._database.connection()
         (count,) = conn.execute(
-            "SELECT count(*) FROM outbox WHERE claim_token IS NOT NULL AND next_attempt_at > ?",
+            "SELECT count(*) FROM requests WHERE head = 1 AND claim_token IS NOT NULL "
+            "AND next_attempt_at > ?",
             (self._clock(),),
         ).fetchone()
         return int(count)
@@ -515,8 +547,7 @@ class Outbox:
     def items(self, *, limit: int = 100) -> list[OutboxItem]:
         """The oldest queued requests (diagnostic mode, `medterm queue status`)."""
         rows = self._database.query(
-            "SELECT o.*, r.msgid, r.tx_id, r.infno FROM outbox o "
-            "JOIN requests r ON r.req_id = o.req_id ORDER BY o.enqueued_at, o.seq LIMIT ?",
+            "SELECT * FROM requests WHERE queued = 1 ORDER BY enqueued_at, seq LIMIT ?",
             (limit,),
         )
         return [
@@ -528,7 +559,7 @@ class Outbox:
                 head=bool(row["head"]),
                 attempts=row["attempts"],
                 next_attempt_at=row["next_attempt_at"],
-                last_error=row["last_error"],
+                last_error=row["error"],
                 enqueued_at=row["enqueued_at"],
             )
             for row in rows

@@ -45,8 +45,8 @@ def purge(journal: Journal, *, retention_days: float = DEFAULT_RETENTION_DAYS) -
                 for row in conn.execute(
                     "SELECT t.tx_id FROM transactions t WHERE t.finished_at IS NOT NULL "
                     f"AND t.finished_at < ? AND t.state IN ({marks}) "
-                    "AND NOT EXISTS (SELECT 1 FROM requests r JOIN outbox o "
-                    "  ON o.req_id = r.req_id WHERE r.tx_id = t.tx_id) "
+                    "AND NOT EXISTS (SELECT 1 FROM requests r "
+                    "  WHERE r.tx_id = t.tx_id AND r.queued = 1) "
                     "AND NOT EXISTS (SELECT 1 FROM requests r JOIN dead_letters d "
                     "  ON d.req_id = r.req_id WHERE r.tx_id = t.tx_id AND d.status = 'open') "
                     "LIMIT ?",

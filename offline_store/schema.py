@@ -120,4 +120,36 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS = (_v1_initial,)
+# v2: the outbox becomes columns of `requests`. An enqueue, a claim and an ack each touch one
+# row instead of two (plus the outbox's own table and index pages), which is most of what a
+# durable commit costs besides its fsync (bench/README.md, "Journal and outbox").
+_V2_COLUMNS = (
+    "person_key TEXT",  # whose queue it is in (set when queued)
+    "seq INTEGER",  # its place in that queue; a replacement takes its predecessor's seq
+    "queued INTEGER NOT NULL DEFAULT 0",  # 1 while still to forward
+    "head INTEGER NOT NULL DEFAULT 0",  # 1 = the person's oldest queued request, claimable
+    "next_attempt_at REAL",  # due time; while claimed, the end of the lease
+    "attempts INTEGER NOT NULL DEFAULT 0",
+    "claim_token TEXT",
+    "enqueued_at REAL",
+)
+
+
+def _v2_outbox_in_requests(conn: sqlite3.Connection) -> None:
+    """Move the outbox's rows into the new columns of `requests`; drop the outbox table."""
+    for column in _V2_COLUMNS:
+        conn.execute(f"ALTER TABLE requests ADD COLUMN {column}")
+    conn.execute(
+        "UPDATE requests SET (person_key, seq, queued, head, next_attempt_at, attempts, "
+        "claim_token, enqueued_at, error) = (SELECT o.person_key, o.seq, 1, o.head, "
+        "o.next_attempt_at, o.attempts, o.claim_token, o.enqueued_at, "
+        "CASE WHEN o.last_error = '' THEN requests.error ELSE o.last_error END "
+        "FROM outbox o WHERE o.req_id = requests.req_id) "
+        "WHERE req_id IN (SELECT req_id FROM outbox)"
+    )
+    conn.execute("DROP TABLE outbox")
+    conn.execute("CREATE INDEX requests_queue ON requests (person_key, seq) WHERE queued = 1")
+    conn.execute("CREATE INDEX requests_ready ON requests (next_attempt_at) WHERE head = 1")
+
+
+MIGRATIONS = (_v1_initial, _v2_outbox_in_requests)
