@@ -82,7 +82,9 @@ class JournalDatabase:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        # every thread's connection, by thread: those of ended threads are closed when a new
+        # one opens (a forwarder's worker pool comes and goes with each drain)
+        self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._lock = threading.Lock()
 
     def connection(self) -> sqlite3.Connection:
@@ -93,7 +95,9 @@ class JournalDatabase:
                 conn = _connect(self.path)
             self._local.conn = conn
             with self._lock:
-                self._connections.append(conn)
+                for thread in [t for t in self._connections if not t.is_alive()]:
+                    self._connections.pop(thread).close()
+                self._connections[threading.current_thread()] = conn
         return conn
 
     @property
@@ -146,7 +150,7 @@ class JournalDatabase:
     def close(self) -> None:
         """Close every thread's connection (call once, when no other thread uses the journal)."""
         with self._lock:
-            for conn in self._connections:
+            for conn in self._connections.values():
                 conn.close()
             self._connections.clear()
         self._local = threading.local()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,19 @@ def test_full_journal_refuses_new_work_and_loses_nothing(journal: Journal) -> No
     for tx_id in kept:
         assert journal.get(tx_id).identity == make_identity()
     assert audit.verify(journal.database).ok
+
+
+def test_connections_of_ended_threads_are_closed_when_another_thread_opens_one(
+    tmp_path: Path,
+) -> None:
+    database = open_journal_database(tmp_path / "journal.db")
+    opened: list[sqlite3.Connection] = []
+    worker = threading.Thread(target=lambda: opened.append(database.connection()))
+    worker.start()
+    worker.join()
+    later = threading.Thread(target=database.connection)
+    later.start()
+    later.join()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        opened[0].execute("SELECT 1")
+    database.close()
