@@ -136,8 +136,13 @@ class TerminalConfig:
         return _Builder(data, base_dir or Path.cwd(), overrides or {}).build()
 
 
-def load_config(path: Path | None = None, env: Mapping[str, str] = os.environ) -> TerminalConfig:
-    """Read, override from `env` and validate the configuration.
+def load_config(
+    path: Path | None = None,
+    env: Mapping[str, str] = os.environ,
+    overrides: Mapping[tuple[str, ...], str] | None = None,
+) -> TerminalConfig:
+    """Read, override from `env` and then from `overrides` (a command's options), and validate
+    the configuration.
 
     `path=None` means `$MEDTERM_CONFIG`, else /etc/medterm/terminal.toml."""
     if path is None:
@@ -150,7 +155,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] = os.environ) -
     except (OSError, ValueError) as err:  # ValueError: not UTF-8, or a NUL in the path
         raise ConfigFileError(f"{path}: {err.__class__.__name__}: {err}") from None
     return TerminalConfig.from_mapping(
-        data, base_dir=path.resolve().parent, overrides=env_overrides(env)
+        data,
+        base_dir=path.resolve().parent,
+        overrides={**env_overrides(env), **(overrides or {})},
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import tomllib
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from terminal.config import TerminalConfig, env_overrides
+from terminal.config import DEFAULT_PATH, TerminalConfig, load_config
 from terminal.errors import ConfigError
 
 # The demo configurations: terminals of the default world, wired to simulators on loopback.
@@ -20,7 +21,11 @@ DEMO_CONFIGS = {
 
 
 def add_terminal_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="terminal.toml (default: the demo terminal)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help=f"terminal.toml (default: $MEDTERM_CONFIG, else {DEFAULT_PATH}, else the demo)",
+    )
     parser.add_argument(
         "--pharmacy", action="store_true", help="the demo pharmacy counter, not the hospital kiosk"
     )
@@ -34,24 +39,37 @@ def add_terminal_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def config_path(args: argparse.Namespace, env: Mapping[str, str] = os.environ) -> Path:
+    """Which terminal.toml the command runs with: `--config`, the demo pharmacy for
+    `--pharmacy`, `$MEDTERM_CONFIG`, the installed file; only on a machine with none of these
+    (a developer's) the demo hospital kiosk, and the command says so on stderr, so that a
+    technician on a terminal never works on the demo's settings without noticing."""
+    if args.config is not None:
+        return Path(args.config)
+    if args.pharmacy:
+        return DEMO_CONFIGS["pharmacy"]
+    if env.get("MEDTERM_CONFIG"):
+        return Path(env["MEDTERM_CONFIG"])
+    if DEFAULT_PATH.exists():
+        return DEFAULT_PATH
+    demo = DEMO_CONFIGS["hospital"]
+    print(f"medterm: no {DEFAULT_PATH}, no --config: using the demo kiosk {demo}", file=sys.stderr)
+    return demo
+
+
 def terminal_config(args: argparse.Namespace) -> TerminalConfig:
-    """The configuration named by the options, with their overrides and the environment's."""
-    path: Path = args.config or DEMO_CONFIGS["pharmacy" if args.pharmacy else "hospital"]
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ConfigError(f"cannot read {path}: {err.strerror}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path} is not valid TOML: {err}") from None
-    overrides = env_overrides(os.environ)
+    """The configuration named by the options, with the environment's overrides and then the
+    options' own."""
     chosen = {
         ("platform", "base_url"): args.platform,
         ("store", "data_dir"): str(args.data_dir.resolve()) if args.data_dir else None,
         ("offline", "mode"): args.offline_mode,
         ("payment", "gateway_url"): args.gateway,
     }
-    overrides.update({key: value for key, value in chosen.items() if value is not None})
-    return TerminalConfig.from_mapping(data, base_dir=path.parent, overrides=overrides)
+    return load_config(
+        config_path(args),
+        overrides={key: value for key, value in chosen.items() if value is not None},
+    )
 
 
 def gateway_url(config: TerminalConfig) -> str:
