@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The project's commands on a Debian 12 machine, as root:
+#   ./dev.sh demo    the terminal against every simulator, on the default world
+#   ./dev.sh test    ruff, then the whole test suite (what CI runs)
+#   ./dev.sh bench   every benchmark in bench/ (results go into bench/README.md by hand)
+# Each first runs packaging/devenv.sh, which installs what is missing (Debian packages, the
+# virtual environment in .venv) and skips what is there, so a fresh machine needs only bash:
+# not even make, which a minimal Debian does not have.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+usage() {
+  echo "usage: ./dev.sh demo|test|bench" >&2
+  exit 2
+}
+
+(($# == 1)) || usage
+case "$1" in
+  demo | test | bench) ;;
+  *) usage ;;
+esac
+
+bash packaging/devenv.sh
+py=.venv/bin/python
+export QT_QPA_PLATFORM=offscreen
+
+case "$1" in
+  demo)
+    exec "$py" -m terminal.cli demo
+    ;;
+  test)
+    "$py" -m ruff check .
+    exec "$py" -m pytest -q
+    ;;
+  bench)
+    for file in bench/bench_*.py; do
+      "$py" -m "bench.$(basename "$file" .py)"
+    done
+    ;;
+esac
