@@ -11,6 +11,7 @@ apt_packages=(
   python3 python3-venv python3-dev build-essential swig pkg-config
   pcscd libpcsclite-dev libpcsclite1 vsmartcard-vpcd pcsc-tools
   socat xvfb xauth fonts-noto-cjk
+  libglib2.0-0  # QtCore links glib: without it nothing of PySide6 imports
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0
