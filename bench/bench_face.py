@@ -34,8 +34,9 @@ from drivers.face.errors import FaceError
 from drivers.face.models import FaceModels
 from drivers.face.settings import FaceSettings
 from drivers.face.verifier import FaceVerifier, Reference
+from tests.testdata import FACES
 
-DEFAULT_FACES = Path("/work/shared/testdata/faces")
+DEFAULT_FACES = FACES
 
 
 def camera_frame(faces: Path) -> np.ndarray:

@@ -73,7 +73,8 @@ class Pcscd:
             f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x{self.port:04X}\n'
             f"LIBPATH {VPCD_LIB}\nCHANNELID 0x{self.port:04X}\n"
         )
-        self.log = (workdir / "pcscd.log").open("w")
+        self.log_path = workdir / "pcscd.log"
+        self.log = self.log_path.open("w")
         self._previous_socket = os.environ.get(SOCKET_ENV)
         run_dir = workdir / "run"
         run_dir.mkdir(exist_ok=True)
@@ -113,7 +114,11 @@ class Pcscd:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.process.poll() is not None:
-                raise RuntimeError(f"pcscd exited with {self.process.returncode}")
+                self.log.flush()
+                said = self.log_path.read_text(errors="replace").strip().splitlines()[-5:]
+                raise RuntimeError(
+                    f"pcscd exited with {self.process.returncode}: " + " | ".join(said)
+                )
             if socket_file.exists() and _listening(self.port):
                 return
             time.sleep(0.05)

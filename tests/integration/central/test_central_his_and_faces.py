@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import requests
+from testdata import FACES
 
 from simulators.central.testing import PlatformClient, RunningSimulator
 
 HU_CERTNO_PSN = "44030000000000000015"  # has two pending orders in the default world
-FACES = Path("/work/shared/testdata/faces")
 
 
 def _certno(sim: RunningSimulator, psn_no: str) -> str:

@@ -1,15 +1,11 @@
-"""The project's face test photos (/work/shared/testdata/faces, or $MEDTERM_FACES_DIR)."""
+"""The project's face test photos (tests/data/faces, or $MEDTERM_FACES_DIR)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
+from testdata import FACES
 
 from drivers.camera.images import read_rgb
-
-FACES = Path(os.environ.get("MEDTERM_FACES_DIR", "/work/shared/testdata/faces"))
 
 SINGLE_FACE_PHOTOS = (
     "biden_1.jpg",

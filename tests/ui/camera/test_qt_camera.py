@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QMediaDevices, QVideoFrame
 from pytestqt.qtbot import QtBot
+from testdata import FACES
 
 from drivers.base import DeviceStatus
 from drivers.camera.errors import CameraFrameTimeoutError, CameraNoHardwareError
 from drivers.camera.images import fit, read_rgb
 from drivers.camera.source import CameraSettings
 from ui.camera.qt_camera import QtCamera, qimage_to_rgb
-
-FACES = Path(os.environ.get("MEDTERM_FACES_DIR", "/work/shared/testdata/faces"))
 
 
 class Clock:

@@ -3,18 +3,14 @@ listed but left to the screens (the core has no Qt)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from testdata import FACES
 
 from drivers.base import DeviceConfigError, DeviceStatus
 from drivers.camera.file_source import FileCamera
 from drivers.registry import build_devices
 
-PHOTO = Path("/work/shared/testdata/faces/obama_1.jpg")
-PHOTO = (
-    PHOTO if PHOTO.exists() else Path(__file__).parents[3] / "simulators/worlds/faces/obama_1.jpg"
-)
+PHOTO = FACES / "obama_1.jpg"
 
 
 def test_file_camera_is_built_from_its_devices_table() -> None:
