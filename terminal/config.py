@@ -136,6 +136,12 @@ class TerminalConfig:
         return _Builder(data, base_dir or Path.cwd(), overrides or {}).build()
 
 
+def installed_config_path(env: Mapping[str, str] = os.environ) -> Path:
+    """An installed terminal's configuration: `$MEDTERM_CONFIG`, else /etc/medterm/terminal.toml
+    (the environment first, so a second terminal on one machine can have its own)."""
+    return Path(env.get("MEDTERM_CONFIG") or DEFAULT_PATH)
+
+
 def load_config(
     path: Path | None = None,
     env: Mapping[str, str] = os.environ,
@@ -144,9 +150,9 @@ def load_config(
     """Read, override from `env` and then from `overrides` (a command's options), and validate
     the configuration.
 
-    `path=None` means `$MEDTERM_CONFIG`, else /etc/medterm/terminal.toml."""
+    `path=None` means `installed_config_path(env)`."""
     if path is None:
-        path = Path(env.get("MEDTERM_CONFIG") or DEFAULT_PATH)
+        path = installed_config_path(env)
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from terminal.config import DEFAULT_PATH, TerminalConfig, load_config
+from terminal.config import DEFAULT_PATH, TerminalConfig, installed_config_path, load_config
 from terminal.errors import ConfigError
 
 # The demo configurations: terminals of the default world, wired to simulators on loopback.
@@ -48,12 +48,11 @@ def config_path(args: argparse.Namespace, env: Mapping[str, str] = os.environ) -
         return Path(args.config)
     if args.pharmacy:
         return DEMO_CONFIGS["pharmacy"]
-    if env.get("MEDTERM_CONFIG"):
-        return Path(env["MEDTERM_CONFIG"])
-    if DEFAULT_PATH.exists():
-        return DEFAULT_PATH
+    installed = installed_config_path(env)
+    if env.get("MEDTERM_CONFIG") or installed.exists():
+        return installed
     demo = DEMO_CONFIGS["hospital"]
-    print(f"medterm: no {DEFAULT_PATH}, no --config: using the demo kiosk {demo}", file=sys.stderr)
+    print(f"medterm: no {installed}, no --config: using the demo kiosk {demo}", file=sys.stderr)
     return demo
 
 

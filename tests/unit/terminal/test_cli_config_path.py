@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from terminal.cli import options
+from terminal import config
 from terminal.cli.options import DEMO_CONFIGS, config_path
 
 
@@ -19,7 +19,7 @@ def _args(config: Path | None = None, *, pharmacy: bool = False) -> argparse.Nam
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "terminal.toml"
     path.write_text("", encoding="utf-8")
-    monkeypatch.setattr(options, "DEFAULT_PATH", path)
+    monkeypatch.setattr(config, "DEFAULT_PATH", path)
     return path
 
 
@@ -43,6 +43,6 @@ def test_an_installed_terminal_uses_its_own_config_not_the_demo(installed: Path)
 def test_without_any_config_the_demo_kiosk_is_used_and_said(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(options, "DEFAULT_PATH", tmp_path / "missing.toml")
+    monkeypatch.setattr(config, "DEFAULT_PATH", tmp_path / "missing.toml")
     assert config_path(_args(), {}) == DEMO_CONFIGS["hospital"]
     assert "using the demo kiosk" in capsys.readouterr().err
