@@ -606,14 +606,13 @@ def _stamp(tx: Transaction) -> str:
 
 
 def _fee_lines(tx: Transaction, mdtrt_id: str) -> list[inputs.FeeLine]:
-    """The bill as fee details: an outpatient visit's batch, or a pharmacy sale's (none)."""
+    """The bill as fee details, under the transaction's charge batch."""
     assert tx.identity is not None
-    batch = _batch_no(tx.tx_id) if tx.kind is TxKind.OUTPATIENT else ""
     return bills.fee_lines(
         _lines_of(tx),
         mdtrt_id=mdtrt_id,
         psn_no=tx.identity.psn_no,
-        chrg_bchno=batch,
+        chrg_bchno=_charge_batch(tx),
         when=_stamp(tx),
     )
 
@@ -631,7 +630,7 @@ def _settlement_fields(tx: Transaction, mdtrt_id: str) -> inputs.SettlementReque
         medfee_sumamt=bills.total(_lines_of(tx)),
         psn_setlway="01",
         mdtrt_id=mdtrt_id,
-        chrg_bchno=_batch_no(tx.tx_id) if tx.kind is TxKind.OUTPATIENT else "",
+        chrg_bchno=_charge_batch(tx),
         acct_used_flag=extra.get("use_account") == "1",
         insutype=extra["insutype"],
     )
@@ -643,6 +642,12 @@ def _body(prepared: PreparedRequest) -> dict[str, Any]:
 
 def _batch_no(tx_id: str) -> str:
     return f"B{tx_id[:20]}"
+
+
+def _charge_batch(tx: Transaction) -> str:
+    """The chrg_bchno of the fee details and the settlement: an outpatient visit's batch; a
+    pharmacy sale uploads no fee batch, so it has none."""
+    return _batch_no(tx.tx_id) if tx.kind is TxKind.OUTPATIENT else ""
 
 
 def _offline_certno(credential: Credential) -> str:
