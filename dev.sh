@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The project's commands on a Debian 12 machine, as root:
+# The project's commands on a Debian 12 machine, as root (`make demo|test|bench` calls these):
 #   ./dev.sh demo    the terminal against every simulator, on the default world
-#   ./dev.sh test    ruff, then the whole test suite (what CI runs)
+#   ./dev.sh test    ruff, then the whole test suite (what CI runs, as `make test`)
 #   ./dev.sh bench   every benchmark in bench/ (results go into bench/README.md by hand)
 # Each first runs packaging/devenv.sh, which installs what is missing (Debian packages, the
 # virtual environment in .venv) and skips what is there, so a fresh machine needs only bash:

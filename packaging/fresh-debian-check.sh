@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs one of the README's commands (default: test) on a minimal Debian 12 built from scratch,
 # from a fresh clone of this repository, to catch an install step that this machine's own
-# packages hide. As root; needs debootstrap and network access to Debian and PyPI.
+# packages hide. As root; needs debootstrap and network access to Debian and PyPI. A minimal
+# Debian has no `make`: it is installed first, the one thing the README asks for beforehand.
 #
 #   bash packaging/fresh-debian-check.sh [test|demo] [ROOT]
 #
 # ROOT (default /var/tmp/medterm-debian) is created once with `debootstrap --variant=minbase`
-# and reused; each run clones the repository afresh into it and runs `./dev.sh` there.
+# and reused; each run clones the repository afresh into it and runs `make CMD` there.
 set -euo pipefail
 
 cmd=${1:-test}
@@ -41,4 +42,5 @@ rm -rf "$root/root/medterm"
 git clone -q "$repo" "$root/root/medterm"
 exec chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  /bin/bash -c "cd /root/medterm && ./dev.sh $cmd"
+  /bin/bash -c "command -v make >/dev/null || { apt-get update -qq && apt-get install -y -qq make; }
+    cd /root/medterm && make $cmd"

@@ -15,7 +15,7 @@ from simulators.paygate.testing import PaygateHandle, start_paygate
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # "medterm" (the default) is deterministic, so a CI run is repeatable; "explore" draws new
-# examples every run, for hunting: HYPOTHESIS_PROFILE=explore ./dev.sh test
+# examples every run, for hunting: HYPOTHESIS_PROFILE=explore make test
 settings.register_profile(
     "medterm",
     max_examples=150,
