@@ -40,10 +40,10 @@ from pathlib import Path
 from persistqueue.serializers import json as pq_json
 from persistqueue.sqlackqueue import SQLiteAckQueue
 
+from kernel.breakdown import Breakdown
+from kernel.records import PersonIdentity
+from kernel.states import TxKind
 from offline_store.journal import Journal, NewRequest
-from offline_store.records import PersonIdentity
-from offline_store.states import TxKind
-from terminal.domain.breakdown import Breakdown
 
 BODY = {
     "psn_no": "44000019900101123400",

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from terminal.errors import ConfigError, MedtermError
+from kernel.errors import ConfigError, MedtermError
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ The recovery instructions are repeated, with more context, in docs/journal.md.
 
 from __future__ import annotations
 
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
 
 VERIFY_HINT = "run `medterm journal verify --db <path>` and send its output to support"
 

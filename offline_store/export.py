@@ -2,7 +2,7 @@
 
 For support and auditors: state, each request's msgid and infno and outcome, the estimated and
 actual breakdowns, payments and adjustments. ID numbers and names go through the one masker
-(`terminal.masking`), so the export can be mailed; the bill's items and request bodies are left
+(`kernel.masking`), so the export can be mailed; the bill's items and request bodies are left
 out (they are the platform's business and hold personal data).
 """
 
@@ -12,11 +12,11 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from kernel.breakdown import Breakdown
+from kernel.masking import mask_id, mask_name
+from kernel.records import Transaction
 from offline_store.audit import iso_time
 from offline_store.journal import Journal
-from offline_store.records import Transaction
-from terminal.domain.breakdown import Breakdown
-from terminal.masking import mask_id, mask_name
 
 
 def _when(at: float | None) -> str | None:

@@ -43,17 +43,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from kernel.errors import MedtermError
+from kernel.protocol import REVERSIBLE_INFNOS, UnknownOutcome
+from kernel.states import RequestStatus
 from offline_store.errors import LeaseLostError
 from offline_store.journal import Journal
 from offline_store.outbox import Claim, Outbox
 from offline_store.ownership import ForwarderLock
-from offline_store.states import RequestStatus
-from terminal.errors import MedtermError
 
 log = logging.getLogger("offline_store.forwarder")
 
 # infnos 2601 can undo (central-api.md); kept here so offline_store need not import the client
-REVERSIBLE_INFNOS = frozenset({"2207", "2208", "2102", "2103"})
 BREAKER_META_KEY = "forwarder_breaker"
 
 
@@ -119,11 +119,6 @@ class ForwardHooks(Protocol):
     def on_dead_letter(self, claim: Claim, message: str) -> None:
         """Called after the request became a dead letter."""
         ...
-
-
-class UnknownOutcomeStrategy(StrEnum):
-    RETRY_SAME_MSGID = "retry_same_msgid"
-    REVERSE = "reverse"
 
 
 class BreakerState(StrEnum):
@@ -285,7 +280,7 @@ class Forwarder:
         max_delay: float = 300.0,
         breaker_threshold: int = 5,
         probe_interval: float = 15.0,
-        unknown_outcome: str = UnknownOutcomeStrategy.RETRY_SAME_MSGID,
+        unknown_outcome: str = UnknownOutcome.RETRY_SAME_MSGID,
         new_msgid: Callable[[], str] | None = None,
         lease: float = 60.0,
         idle_poll: float = 5.0,
@@ -299,10 +294,10 @@ class Forwarder:
         if breaker_threshold < 1 or probe_interval <= 0 or lease <= 0:
             raise ForwarderConfigError("breaker_threshold, probe_interval and lease must be > 0")
         try:
-            self._strategy = UnknownOutcomeStrategy(unknown_outcome)
+            self._strategy = UnknownOutcome(unknown_outcome)
         except ValueError:
             raise ForwarderConfigError(f"unknown_outcome {unknown_outcome!r}") from None
-        if self._strategy is UnknownOutcomeStrategy.REVERSE and new_msgid is None:
+        if self._strategy is UnknownOutcome.REVERSE and new_msgid is None:
             raise ForwarderConfigError("the reverse strategy needs new_msgid")
         self._journal = journal
         self._outbox = journal.outbox
@@ -483,7 +478,7 @@ class Forwarder:
     def _needs_reversal(self, claim: Claim) -> bool:
         """Reverse strategy: a reversible request an earlier attempt may have delivered."""
         return (
-            self._strategy is UnknownOutcomeStrategy.REVERSE
+            self._strategy is UnknownOutcome.REVERSE
             and claim.infno in REVERSIBLE_INFNOS
             and claim.previous_status in (RequestStatus.SENT, RequestStatus.UNKNOWN)
         )

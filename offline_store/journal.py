@@ -21,16 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from offline_store import audit
-from offline_store.crypto import FieldCipher, open_field_cipher
-from offline_store.db import JournalDatabase, open_journal_database
-from offline_store.errors import (
-    IllegalTransitionError,
-    NotFoundError,
-    UnsettledPaymentsError,
-)
-from offline_store.outbox import INSERT_REQUEST, Outbox
-from offline_store.records import (
+from kernel.breakdown import Breakdown
+from kernel.money import ZERO, Money, money_sum
+from kernel.records import (
     Adjustment,
     Payment,
     PersonIdentity,
@@ -39,8 +32,7 @@ from offline_store.records import (
     breakdown_from_json,
     breakdown_to_json,
 )
-from offline_store.sequence import SqliteMsgidCounter
-from offline_store.states import (
+from kernel.states import (
     FINAL_STATES,
     HELD_PAYMENTS,
     NOT_FORWARDED,
@@ -52,8 +44,16 @@ from offline_store.states import (
     TxKind,
     TxState,
 )
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.money import ZERO, Money, money_sum
+from offline_store import audit
+from offline_store.crypto import FieldCipher, open_field_cipher
+from offline_store.db import JournalDatabase, open_journal_database
+from offline_store.errors import (
+    IllegalTransitionError,
+    NotFoundError,
+    UnsettledPaymentsError,
+)
+from offline_store.outbox import INSERT_REQUEST, Outbox
+from offline_store.sequence import SqliteMsgidCounter
 
 Clock = Callable[[], float]
 

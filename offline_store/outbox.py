@@ -35,12 +35,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kernel.records import PlatformRequest
+from kernel.states import RequestStatus
 from offline_store import audit
 from offline_store.crypto import FieldCipher
 from offline_store.db import JournalDatabase
 from offline_store.errors import IllegalTransitionError, LeaseLostError, NotFoundError
-from offline_store.records import PlatformRequest
-from offline_store.states import RequestStatus
 
 Clock = Callable[[], float]
 

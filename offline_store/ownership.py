@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
 
 
 class ForwarderBusy(MedtermError):

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from kernel.money import ZERO, Money, money_sum
+from kernel.records import Adjustment, Transaction
+from kernel.states import PaymentStatus, TxState
 from offline_store import audit
 from offline_store.journal import Journal
 from offline_store.outbox import DeadLetter
-from offline_store.records import Adjustment, Transaction
-from offline_store.states import PaymentStatus, TxState
-from terminal.domain.money import ZERO, Money, money_sum
 
 # states holding a settlement the platform knows (settled online, or forwarded and landed)
 SETTLED_STATES = frozenset(

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kernel.states import FINAL_STATES
 from offline_store import audit
 from offline_store.journal import Journal
-from offline_store.states import FINAL_STATES
 
 DEFAULT_RETENTION_DAYS = 90
 _BATCH = 500

@@ -20,8 +20,8 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from terminal.central import msgid as central_msgid
-from terminal.errors import MedtermError
+from kernel import msgid as central_msgid
+from kernel.errors import MedtermError
 
 SEQUENCE_DDL = """
 CREATE TABLE IF NOT EXISTS msgid_sequence (
@@ -37,7 +37,7 @@ _SECOND = re.compile(r"\d{14}")
 class SequenceExhausted(MedtermError, central_msgid.SequenceExhausted):
     """Every value of this second was handed out: wait for the next second, never wrap.
 
-    Also a `terminal.central.msgid.SequenceExhausted`, the exception the msgid allocator
+    Also a `kernel.msgid.SequenceExhausted`, the exception the msgid allocator
     catches to wait for the next second; `second` is the exhausted second.
     """
 

@@ -11,15 +11,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kernel.errors import ConfigError
+from kernel.fees import CatalogueItem, ChargeLevel
+from kernel.money import Money
 from offline_store.datadir import open_journal
 from offline_store.forwarder import Forwarder
 from offline_store.journal import Journal
 from terminal.central.client import PlatformClient
 from terminal.central.msgid import MsgidAllocator
 from terminal.config import InstitutionKind, TerminalConfig
-from terminal.domain.fees import CatalogueItem, ChargeLevel
-from terminal.domain.money import Money
-from terminal.errors import ConfigError
 from terminal.flows.checkout import CheckoutSaga
 from terminal.flows.forwarding import build_forwarder, msgid_allocator
 from terminal.flows.offline_chain import OfflineChainHooks

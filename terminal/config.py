@@ -23,9 +23,10 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from kernel.errors import ConfigError, MoneyError
+from kernel.money import Money
+from kernel.protocol import UnknownOutcome
 from terminal import sm2
-from terminal.domain.money import Money
-from terminal.errors import ConfigError, MoneyError
 from terminal.flows.offline_policy import OfflineLimits, OfflineMode
 
 DEFAULT_PATH = Path("/etc/medterm/terminal.toml")
@@ -38,13 +39,6 @@ class ConfigFileError(ConfigError):
     message_zh = "无法读取终端配置文件"
     message_en = "cannot read the terminal configuration file"
     action = "Check that the file exists, is readable and is valid TOML (the position is given)."
-
-
-class UnknownOutcome(StrEnum):
-    """How the terminal resolves a settlement whose outcome is unknown (central-api.md)."""
-
-    RETRY_SAME_MSGID = "retry_same_msgid"
-    REVERSE = "reverse"
 
 
 class SignType(StrEnum):

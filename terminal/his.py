@@ -14,8 +14,8 @@ from typing import Any
 
 import requests
 
-from terminal.domain.money import Money
-from terminal.errors import MedtermError, MoneyError
+from kernel.errors import MedtermError, MoneyError
+from kernel.money import Money
 
 
 class HisError(MedtermError):

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
 
 READY_PREFIX = "listening on "
 

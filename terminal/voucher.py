@@ -28,8 +28,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from kernel.errors import MedtermError
 from terminal import sm2
-from terminal.errors import MedtermError
 
 PREFIX = "ECQR1"
 MAX_CHARS = 1024

@@ -22,7 +22,7 @@ from drivers.base import Device, DeviceErrorEvent, HealthLevel
 from drivers.camera.errors import CameraFrameTimeoutError, CameraNoHardwareError, CameraSourceError
 from drivers.camera.images import fit, read_rgb
 from drivers.camera.source import CameraSettings, Frame
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp"})
 

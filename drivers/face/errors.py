@@ -8,7 +8,7 @@ technician, for E401).
 
 from __future__ import annotations
 
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
 
 
 class FaceError(MedtermError):

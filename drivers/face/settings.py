@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from terminal.errors import ConfigError
+from kernel.errors import ConfigError
 
 # Chosen from the genuine/impostor table measured by `python -m drivers.face.calibrate` on
 # the project's test photos (docs/face.md): every genuine pair <= 0.53, every impostor

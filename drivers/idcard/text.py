@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from drivers.idcard.errors import IdCardDataError, InvalidIdNumberError
-from terminal.masking import mask_id, mask_name
+from kernel.masking import mask_id, mask_name
 
 TEXT_BYTES = 256
 PHOTO_BYTES = 1024

@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from drivers.printer.errors import ReceiptError
-from terminal.domain.money import Money, money_sum
-from terminal.masking import mask_name
+from kernel.masking import mask_name
+from kernel.money import Money, money_sum
 
 CHINESE_MODE = b"\x1c\x26"  # FS &: two-byte (GB18030) characters on
 ENCODING = "gb18030"

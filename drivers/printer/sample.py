@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from drivers.printer.receipt import Receipt, ReceiptItem
-from terminal.domain.money import Money
+from kernel.money import Money
 
 
 def sample_receipt(printed_at: datetime = datetime(2026, 11, 23, 12, 0, 0)) -> Receipt:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from terminal.masking import mask_id
+from kernel.masking import mask_id
 
 VOUCHER_PREFIX = "ECQR1."
 

@@ -23,7 +23,7 @@ from drivers.smartcard.errors import (
     PinRequiredError,
     WrongPinError,
 )
-from terminal.masking import mask_id, mask_name
+from kernel.masking import mask_id, mask_name
 
 # "sx1.sh." followed by 社会保障 in GBK.
 AID = b"sx1.sh." + "社会保障".encode("gbk")

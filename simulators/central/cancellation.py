@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
+from kernel.money import Money
 from simulators.central import fields as f
 from simulators.central import persons
 from simulators.central.fields import Rejected
@@ -20,7 +21,6 @@ from simulators.central.records import (
     set_state,
     stored,
 )
-from terminal.domain.money import Money
 from terminal.policy.engine import (
     apply_to_state,
     cancel_state,

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kernel.fees import CatalogueItem, FeeItem
 from simulators.central import fields as f
 from simulators.central import persons
 from simulators.central.fields import Rejected
 from simulators.central.persons import Person
 from simulators.central.platform import Context
-from terminal.domain.fees import CatalogueItem, FeeItem
 
 PHARMACY = "pharmacy"
 MAX_LINES = 500  # fee details per request

@@ -10,8 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from terminal.domain.money import Money
-from terminal.errors import MoneyError
+from kernel.errors import MoneyError
+from kernel.money import Money
 
 DIGITS = re.compile(r"[0-9]+")
 DATE_FORMAT = "%Y-%m-%d"

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from kernel.errors import MoneyError
+from kernel.money import Money
 from simulators.central.db import Database
 from simulators.central.world import World
-from terminal.domain.money import Money
-from terminal.errors import MoneyError
 
 Reply = tuple[int, dict[str, Any]]
 RXNO = re.compile(r"[A-Za-z0-9_-]{1,30}")

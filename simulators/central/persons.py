@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kernel.money import Money
 from simulators.central.fields import Rejected
 from simulators.central.world import EMPTY_STATE, state_from_json, state_json
-from terminal.domain.money import Money
 from terminal.policy.engine import AssistanceIdentity, PersonProfile, PersonState
 
 

@@ -17,12 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kernel.errors import MedtermError
 from simulators.central.clock import Clock
 from simulators.central.db import Database
 from simulators.central.envelope import Request, Responder
 from simulators.central.fields import Rejected
 from simulators.central.world import World
-from terminal.errors import MedtermError
 
 Output = Mapping[str, Any]
 

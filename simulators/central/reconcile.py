@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+from kernel.money import ZERO, Money
 from simulators.central import fields as f
 from simulators.central.platform import Context, Output
-from terminal.domain.money import ZERO, Money
 
 
 def _records(ctx: Context, begin: date, end: date, insutype: str | None) -> list[tuple[str, str]]:

@@ -11,9 +11,9 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kernel.breakdown import Breakdown
 from simulators.central.fields import Rejected
 from simulators.central.platform import Context
-from terminal.domain.breakdown import Breakdown
 
 
 def next_seq(conn: sqlite3.Connection, table: str) -> int:

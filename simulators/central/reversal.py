@@ -13,12 +13,12 @@ reversal), so a sender cannot mistake a reversed settlement for a standing one.
 
 from __future__ import annotations
 
+from kernel.protocol import REVERSIBLE_INFNOS
 from simulators.central import fields as f
 from simulators.central.cancellation import redo, undo
 from simulators.central.fields import Rejected
 from simulators.central.platform import Context, Output
 from simulators.central.records import set_state, stored
-from terminal.central.paths import REVERSIBLE_INFNOS
 
 
 def reverse(ctx: Context) -> Output:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from kernel.breakdown import Breakdown
+from kernel.fees import FeeItem
+from kernel.money import Money
 from simulators.central import fields as f
 from simulators.central import persons
 from simulators.central.checks import (
@@ -30,9 +33,6 @@ from simulators.central.fields import Rejected
 from simulators.central.persons import Person
 from simulators.central.platform import Context, Output
 from simulators.central.records import code_holder, insert_settlement, next_seq, not_settled
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.fees import FeeItem
-from terminal.domain.money import Money
 from terminal.policy.engine import (
     Settlement,
     SettlementContext,

@@ -18,10 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kernel.errors import MedtermError
+from kernel.fees import CatalogueItem, ChargeLevel
+from kernel.money import ZERO, Money
 from simulators.central.db import Database
-from terminal.domain.fees import CatalogueItem, ChargeLevel
-from terminal.domain.money import ZERO, Money
-from terminal.errors import MedtermError
 from terminal.policy.engine import BenefitUsage, PersonState
 from terminal.policy.rules import PolicyBook
 

@@ -14,10 +14,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from kernel.money import Money
 from simulators.paygate.errors import conflict, not_found
 from simulators.paygate.rules import Rule
 from simulators.paygate.validate import CreateOrder, CreateRefund, payer_of
-from terminal.domain.money import Money
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kernel.errors import MoneyError
+from kernel.money import Money
 from simulators.paygate.errors import invalid
-from terminal.domain.money import Money
-from terminal.errors import MoneyError
 
 CHANNELS = ("qr", "paycode", "credit")
 MAX_AMOUNT = Money("1000000.00")

@@ -30,6 +30,7 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from kernel.breakdown import Breakdown
 from terminal.central import inputs
 from terminal.central.envelope import (
     INF_TIME_FORMAT,
@@ -63,7 +64,6 @@ from terminal.central.results import (
     parse_result,
 )
 from terminal.config import PlatformSection, TerminalConfig
-from terminal.domain.breakdown import Breakdown
 
 log = logging.getLogger("terminal.central")
 

@@ -16,7 +16,7 @@ Codes E100-E199 (docs/platform-client.md).
 
 from __future__ import annotations
 
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
 
 
 class PlatformError(MedtermError):

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from terminal.central.paths import REVERSIBLE_INFNOS
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.money import Money
+from kernel.breakdown import Breakdown
+from kernel.money import Money
+from kernel.protocol import REVERSIBLE_INFNOS
 
 Input = dict[str, Any]
 

@@ -14,31 +14,11 @@ import re
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
 
+from kernel.msgid import SECOND_FORMAT, SEQUENCE_DIGITS, MsgidCounter, SequenceExhausted
 from terminal.central.errors import MsgidSpaceExhausted
 
-SEQUENCE_DIGITS = 4
-SECOND_FORMAT = "%Y%m%d%H%M%S"
 _CODE = re.compile(r"[0-9A-Za-z]{12}")
-
-
-class SequenceExhausted(Exception):
-    """Raised by a `MsgidCounter` when the counter of `second` would reach 10**width."""
-
-    def __init__(self, second: str) -> None:
-        self.second = second
-        super().__init__(f"msgid counter exhausted for {second}")
-
-
-class MsgidCounter(Protocol):
-    """A persisted per-second counter."""
-
-    def allocate(self, second: str, width: int) -> tuple[str, int]:
-        """Return the second to use (`second`, or the last one handed out if that is later)
-        and the next counter value for it (0 for a new second), persisted before returning.
-        Raise `SequenceExhausted` when that value would reach `10**width`."""
-        ...
 
 
 class MsgidAllocator:

@@ -27,6 +27,3 @@ TRANSACTION_PATHS: dict[str, str] = {
     "3201": "/fsi/api/ybSettlementStmtService/stmtTotal",
     "3202": "/fsi/api/ybSettlementStmtService/stmtDetail",
 }
-
-# Transactions 2601 may reverse (central-api.md).
-REVERSIBLE_INFNOS = frozenset({"2207", "2208", "2102", "2103"})

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from kernel.breakdown import Breakdown
+from kernel.errors import BreakdownInvariantError, MoneyError
+from kernel.fees import ChargeLevel
+from kernel.money import Money
 from terminal.central.envelope import ParsedResponse
 from terminal.central.errors import ProtocolError
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.fees import ChargeLevel
-from terminal.domain.money import Money
-from terminal.errors import BreakdownInvariantError, MoneyError
 
 T = TypeVar("T")
 

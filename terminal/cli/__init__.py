@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
 
 # Each module registers its subcommands (and sets `handler` on its parsers).
 COMMAND_MODULES: tuple[str, ...] = (

@@ -8,17 +8,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from offline_store.states import TxKind
+from kernel.breakdown import Breakdown
+from kernel.errors import ConfigError
+from kernel.masking import mask_id, mask_name
+from kernel.money import Money
+from kernel.states import TxKind
 from terminal.app import Terminal, load_catalogue
 from terminal.cli.options import add_terminal_options, gateway_url, terminal_config
 from terminal.config import InstitutionKind
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.money import Money
-from terminal.errors import ConfigError
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutOutcome, CheckoutRequest
 from terminal.flows.identify import Credential, CredentialKind
-from terminal.masking import mask_id, mask_name
 from terminal.payment import PaymentResult
 
 # A payment code the demo customer "shows" (WeChat Pay range, 18 digits): the gateway

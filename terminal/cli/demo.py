@@ -18,11 +18,11 @@ from typing import Any
 
 import requests
 
-from offline_store.states import TxKind
+from kernel.money import Money
+from kernel.states import TxKind
 from terminal.app import Terminal, load_catalogue
 from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector, render
 from terminal.cli.options import DEMO_CONFIGS, terminal_config
-from terminal.domain.money import Money
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutRequest
 from terminal.flows.identify import Credential, CredentialKind

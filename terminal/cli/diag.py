@@ -23,9 +23,9 @@ from drivers.scanner.classify import ScanKind
 from drivers.scanner.events import Scanned
 from drivers.scanner.serial_scanner import SerialScanner
 from drivers.smartcard.reader import SocialSecurityCardReader
+from kernel.errors import ConfigError, MedtermError
 from terminal.cli import face
 from terminal.config import load_config
-from terminal.errors import ConfigError, MedtermError
 from terminal.voucher import ReplayCache, VoucherRefused, VoucherVerifier, load_platform_keys
 
 

@@ -28,8 +28,8 @@ from drivers.face.liveness import LivenessCheck, LivenessMethod, Prompt
 from drivers.face.models import FaceModels
 from drivers.face.settings import FaceSettings
 from drivers.face.verifier import FaceVerifier, Reference
+from kernel.errors import MedtermError
 from terminal.config import load_config
-from terminal.errors import MedtermError
 
 Handler = Callable[[argparse.Namespace], int]
 

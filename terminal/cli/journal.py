@@ -11,12 +11,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from kernel.errors import ConfigError
 from offline_store.datadir import journal_path, key_path_of
 from offline_store.export import write_export
 from offline_store.journal import Journal
 from offline_store.retention import DEFAULT_RETENTION_DAYS, purge
 from offline_store.verify import verify_journal
-from terminal.errors import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -15,13 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from offline_store.states import TxKind
+from kernel.errors import ConfigError, MedtermError
+from kernel.money import ZERO, Money
+from kernel.states import TxKind
 from terminal.app import Terminal, load_catalogue
 from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector
 from terminal.cli.options import add_terminal_options, gateway_url, terminal_config
 from terminal.config import InstitutionKind
-from terminal.domain.money import ZERO, Money
-from terminal.errors import ConfigError, MedtermError
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutRequest
 from terminal.flows.identify import Credential, CredentialKind

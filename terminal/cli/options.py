@@ -9,8 +9,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from kernel.errors import ConfigError
 from terminal.config import DEFAULT_PATH, TerminalConfig, installed_config_path, load_config
-from terminal.errors import ConfigError
 
 # The demo configurations: terminals of the default world, wired to simulators on loopback.
 PACKAGING = Path(__file__).resolve().parents[2] / "packaging"

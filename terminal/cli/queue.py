@@ -16,13 +16,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kernel.errors import ConfigError
 from offline_store.datadir import open_journal
 from offline_store.forwarder import recorded_breaker_state
 from offline_store.journal import Journal
 from terminal.central.client import PlatformClient
 from terminal.cli.options import add_terminal_options, terminal_config
 from terminal.config import TerminalConfig
-from terminal.errors import ConfigError
 from terminal.flows.forwarding import build_forwarder, msgid_allocator
 from terminal.flows.offline_chain import OfflineChainHooks
 

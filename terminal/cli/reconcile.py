@@ -10,11 +10,11 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from kernel.errors import ConfigError
 from offline_store.datadir import open_journal
 from offline_store.reconcile import format_table, report_rows, write_csv
 from terminal.central.client import PlatformClient
 from terminal.cli.options import add_terminal_options, terminal_config
-from terminal.errors import ConfigError
 from terminal.flows.forwarding import msgid_allocator
 from terminal.flows.reconcile import reconcile_day
 

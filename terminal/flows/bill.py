@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from kernel.fees import CatalogueItem, ChargeLevel, FeeItem
+from kernel.money import Money, money_sum
 from terminal.central import inputs
-from terminal.domain.fees import CatalogueItem, ChargeLevel, FeeItem
-from terminal.domain.money import Money, money_sum
 from terminal.his import HisOrder
 from terminal.policy.engine import BillSplit, split_bill
 

@@ -20,9 +20,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from kernel.breakdown import Breakdown
+from kernel.errors import MedtermError
+from kernel.fees import CatalogueItem
+from kernel.money import ZERO, Money
+from kernel.protocol import UnknownOutcome
+from kernel.records import Adjustment, PersonIdentity, Transaction
+from kernel.states import PaymentStatus, RequestStatus, TxKind, TxState
 from offline_store.journal import Journal
-from offline_store.records import Adjustment, PersonIdentity, Transaction
-from offline_store.states import PaymentStatus, RequestStatus, TxKind, TxState
 from terminal.central import inputs
 from terminal.central.client import PlatformClient, PreparedRequest
 from terminal.central.envelope import INF_TIME_FORMAT, ParsedResponse
@@ -34,11 +39,7 @@ from terminal.central.errors import (
 )
 from terminal.central.msgid import MsgidAllocator
 from terminal.central.results import parse_result
-from terminal.config import TerminalConfig, UnknownOutcome
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.fees import CatalogueItem
-from terminal.domain.money import ZERO, Money
-from terminal.errors import MedtermError
+from terminal.config import TerminalConfig
 from terminal.flows import bill as bills
 from terminal.flows.identify import (
     CERT_TYPES,

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from kernel.errors import MedtermError
+from kernel.money import ZERO, Money
 from terminal.central import inputs
 from terminal.central.client import PlatformClient
 from terminal.central.envelope import INF_TIME_FORMAT
 from terminal.central.results import MutualAidMember, PersonInfo
-from terminal.domain.money import ZERO, Money
-from terminal.errors import MedtermError
 
 
 class CredentialKind(StrEnum):

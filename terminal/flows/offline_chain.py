@@ -16,17 +16,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from kernel.breakdown import Breakdown
+from kernel.errors import MedtermError
+from kernel.money import ZERO
+from kernel.protocol import SETTLEMENT_INFNOS
+from kernel.states import RequestStatus, TxState
 from offline_store.journal import Journal
 from offline_store.outbox import Claim
-from offline_store.states import RequestStatus, TxState
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.money import ZERO
-from terminal.errors import MedtermError
 from terminal.policy.engine import BillSplit
 
 log = logging.getLogger("terminal.offline_chain")
 
-SETTLEMENT_INFNOS = frozenset({"2207", "2102"})
 LANDED_REASON = "offline settlement landed"
 
 

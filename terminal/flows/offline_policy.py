@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.money import ZERO, Money
-from terminal.errors import MedtermError
+from kernel.breakdown import Breakdown
+from kernel.errors import MedtermError
+from kernel.money import ZERO, Money
 from terminal.policy.engine import (
     BenefitUsage,
     BillSplit,

@@ -11,8 +11,8 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from offline_store.states import PaymentStatus, RequestStatus, TxState
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
+from kernel.states import PaymentStatus, RequestStatus, TxState
 from terminal.flows.checkout import SETTLE_INFNOS, CheckoutSaga, SettlementPending
 from terminal.flows.offline_chain import OfflineChainHooks
 from terminal.payment import PaymentError

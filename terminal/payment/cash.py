@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from terminal.domain.money import ZERO, Money
+from kernel.money import ZERO, Money
 from terminal.payment.errors import CashShort, PaymentRejected, RefundRefused
 from terminal.payment.results import ChannelKind, PaymentResult, PaymentState, RefundResult
 

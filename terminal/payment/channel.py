@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Protocol
 
-from terminal.domain.money import ZERO, Money
+from kernel.money import ZERO, Money
 from terminal.payment.errors import (
     GatewayUnavailable,
     PaymentAmbiguous,

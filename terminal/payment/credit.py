@@ -3,7 +3,7 @@ the patient settles later; for the terminal it is collected the moment the gatew
 
 from __future__ import annotations
 
-from terminal.domain.money import Money
+from kernel.money import Money
 from terminal.payment.channel import GatewayChannel, settled
 from terminal.payment.gateway import GatewayClient
 from terminal.payment.results import ChannelKind, PaymentResult

@@ -7,7 +7,7 @@ using the same order number, never by charging again under a new one.
 
 from __future__ import annotations
 
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
 
 
 class PaymentError(MedtermError):

@@ -16,8 +16,8 @@ import requests
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 from urllib3.exceptions import NewConnectionError
 
-from terminal.domain.money import Money
-from terminal.errors import MoneyError
+from kernel.errors import MoneyError
+from kernel.money import Money
 from terminal.payment.errors import (
     GatewayProtocolError,
     GatewayUnavailable,

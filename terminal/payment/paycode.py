@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 
-from terminal.domain.money import Money
+from kernel.money import Money
 from terminal.payment.channel import GatewayChannel, settled
 from terminal.payment.errors import InvalidPaymentCode, PaymentRejected
 from terminal.payment.gateway import GatewayClient

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-from terminal.domain.money import ZERO, Money
+from kernel.money import ZERO, Money
 from terminal.payment.channel import GatewayChannel, settled
 from terminal.payment.errors import (
     GatewayUnavailable,

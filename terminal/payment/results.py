@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from terminal.domain.money import ZERO, Money
+from kernel.money import ZERO, Money
 
 
 class ChannelKind(Enum):

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.fees import CatalogueItem, ChargeLevel, FeeItem
-from terminal.domain.money import ZERO, Money, money_sum
-from terminal.errors import MedtermError
+from kernel.breakdown import Breakdown
+from kernel.errors import MedtermError
+from kernel.fees import CatalogueItem, ChargeLevel, FeeItem
+from kernel.money import ZERO, Money, money_sum
 from terminal.policy.rules import PolicyBook, PolicyError, RegionPolicy
 
 # The benefit a medical type draws on (settlement-rules.md: outpatient is shared by general

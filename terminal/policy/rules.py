@@ -14,8 +14,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from terminal.domain.money import Money
-from terminal.errors import MedtermError, MoneyError
+from kernel.errors import MedtermError, MoneyError
+from kernel.money import Money
 
 REGIONS_DIR = Path(__file__).with_name("regions")
 LEVELS = ("1", "2", "3", "pharmacy")

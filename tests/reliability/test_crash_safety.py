@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from kernel.money import ZERO, money_sum
+from kernel.states import PaymentStatus, TxState
 from offline_store.datadir import open_journal
-from offline_store.states import PaymentStatus, TxState
 from simulators.central.testing import DEFAULT_WORLD, RunningSimulator
 from simulators.paygate.testing import PaygateHandle
-from terminal.domain.money import ZERO, money_sum
 
 KILLS = int(os.environ.get("MEDTERM_CRASH_KILLS", "200"))
 FAULTS = (

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import requests
 
+from kernel.fees import CatalogueItem, ChargeLevel, FeeItem
+from kernel.money import Money, money_sum
 from simulators.central.testing import (
     PHARMACY,
     Patient,
@@ -19,8 +21,6 @@ from simulators.central.testing import (
     pharmacy_input,
 )
 from terminal.central.paths import TRANSACTION_PATHS
-from terminal.domain.fees import CatalogueItem, ChargeLevel, FeeItem
-from terminal.domain.money import Money, money_sum
 from terminal.policy.engine import (
     BenefitUsage,
     PersonProfile,

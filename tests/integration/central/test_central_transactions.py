@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kernel.breakdown import Breakdown
 from simulators.central.testing import (
     PHARMACY,
     Patient,
@@ -12,7 +13,6 @@ from simulators.central.testing import (
     outpatient_visit,
     pharmacy_input,
 )
-from terminal.domain.breakdown import Breakdown
 
 ZHANG = Patient("44030000000000000001", "310")  # employed, account 500
 LINES = [("X1", "12.50", "4"), ("X2", "33.33", "3"), ("X3", "45.60", "1"), ("X4", "20.00", "1")]

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import requests
 
+from kernel.breakdown import Breakdown
+from kernel.money import Money
 from offline_store.sequence import SqliteMsgidCounter
 from simulators.central.testing import DEFAULT_WORLD, RunningSimulator, start_simulator
 from terminal.central import inputs
@@ -33,8 +35,6 @@ from terminal.central.errors import (
 from terminal.central.msgid import MsgidAllocator
 from terminal.central.results import Settlement
 from terminal.config import TerminalConfig, load_config
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.money import Money
 
 REPO = Path(__file__).resolve().parents[3]
 FIXMEDINS = "H44030000001"

@@ -10,8 +10,8 @@ import random
 
 import pytest
 
+from kernel.states import TxKind
 from offline_store.datadir import journal_path
-from offline_store.states import TxKind
 from simulators.central.testing import DEFAULT_WORLD
 from terminal.cli.load import run_load
 

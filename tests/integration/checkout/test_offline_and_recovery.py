@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from offline_store.records import Transaction
-from offline_store.states import PaymentStatus, RequestStatus, TxKind, TxState
-from terminal.domain.money import ZERO, Money
+from kernel.money import ZERO, Money
+from kernel.records import Transaction
+from kernel.states import PaymentStatus, RequestStatus, TxKind, TxState
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutRequest
 from terminal.flows.identify import Credential, CredentialKind

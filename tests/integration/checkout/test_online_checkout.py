@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from offline_store.states import PaymentStatus, RequestStatus, TxKind, TxState
-from terminal.domain.money import Money
+from kernel.money import Money
+from kernel.states import PaymentStatus, RequestStatus, TxKind, TxState
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutRequest, SettlementRefused
 from terminal.flows.identify import Credential, CredentialKind

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from offline_store.states import TxKind, TxState
-from terminal.domain.money import Money
+from kernel.money import Money
+from kernel.states import TxKind, TxState
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import DIFFERENCE_REASON, CheckoutRequest
 from terminal.flows.identify import Credential, CredentialKind

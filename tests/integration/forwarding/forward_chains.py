@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kernel.breakdown import Breakdown
+from kernel.records import PersonIdentity
+from kernel.states import PaymentStatus, TxKind
 from offline_store.datadir import open_journal
 from offline_store.journal import Journal
 from offline_store.outbox import Claim
-from offline_store.records import PersonIdentity
-from offline_store.states import PaymentStatus, TxKind
 from simulators.central.testing import PHARMACY, Patient, PlatformClient, medfee, pharmacy_input
 from terminal.central import inputs
 from terminal.central.client import PlatformClient as TerminalClient
 from terminal.config import TerminalConfig
-from terminal.domain.breakdown import Breakdown
 from terminal.flows.forwarding import msgid_allocator
 
 # people of the default world insured in the treating region, insurance active

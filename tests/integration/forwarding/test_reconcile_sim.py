@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from forward_chains import BILL, PEOPLE, Terminal
 
+from kernel.money import Money, money_sum
 from offline_store.reconcile import day_report
 from simulators.central.testing import (
     PHARMACY,
@@ -20,7 +21,6 @@ from simulators.central.testing import (
     pharmacy_input,
 )
 from terminal.cli import main
-from terminal.domain.money import Money, money_sum
 from terminal.flows.forwarding import build_forwarder
 from terminal.flows.offline_chain import OfflineChainHooks
 from terminal.flows.reconcile import reconcile_day

@@ -6,10 +6,10 @@ import multiprocessing
 import threading
 from pathlib import Path
 
+from kernel.records import PersonIdentity
+from kernel.states import TxKind
 from offline_store import audit
 from offline_store.journal import Journal
-from offline_store.records import PersonIdentity
-from offline_store.states import TxKind
 
 PER_WRITER = 15
 

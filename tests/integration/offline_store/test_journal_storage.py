@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from kernel.breakdown import Breakdown
+from kernel.records import PersonIdentity
+from kernel.states import TxKind
 from offline_store import audit
 from offline_store.errors import JournalFullError, JournalReadOnlyError
 from offline_store.journal import Journal
-from offline_store.records import PersonIdentity
-from offline_store.states import TxKind
-from terminal.domain.breakdown import Breakdown
 
 NAME = "司马光明"
 CERTNO = "11010519491231002X"

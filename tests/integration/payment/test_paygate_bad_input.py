@@ -12,8 +12,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kernel.money import Money
 from simulators.paygate.testing import PaygateHandle
-from terminal.domain.money import Money
 
 JSON_LEAVES = (
     st.none()

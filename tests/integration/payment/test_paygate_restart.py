@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kernel.money import Money
 from simulators.paygate.testing import start_paygate
-from terminal.domain.money import Money
 from terminal.payment import GatewayClient, PaymentAmbiguous, PaymentCodeChannel, PaymentState
 
 PAYCODE = "284567890123456789"

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from kernel.money import Money, money_sum
 from simulators.paygate.testing import PaygateHandle
-from terminal.domain.money import Money, money_sum
 from terminal.payment import (
     GatewayClient,
     PaymentAmbiguous,

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
+from kernel.money import Money
 from simulators.paygate.testing import PaygateHandle
-from terminal.domain.money import Money
 from terminal.payment import (
     CreditChannel,
     GatewayClient,

@@ -24,6 +24,7 @@ from platform_fakes import (
     send,
 )
 
+from kernel.breakdown import Breakdown
 from terminal import sm2
 from terminal.central.client import PreparedRequest
 from terminal.central.errors import (
@@ -36,7 +37,6 @@ from terminal.central.errors import (
     TransportError,
 )
 from terminal.central.paths import TRANSACTION_PATHS
-from terminal.domain.breakdown import Breakdown
 
 SETTLE_INPUT = {"data": {"psn_no": "P1", "mdtrt_id": "M1"}}
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kernel.breakdown import Breakdown
+from kernel.money import ZERO, Money
 from terminal.central import inputs
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.money import ZERO, Money
 
 ZEROS = {f.name: ZERO for f in fields(Breakdown) if f.type == "Money"}
 REQUEST = inputs.SettlementRequest(

@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from platform_fakes import FIXMEDINS
 
+from kernel.breakdown import Breakdown
+from kernel.money import Money
 from terminal.central.envelope import ParsedResponse
 from terminal.central.errors import ProtocolError
 from terminal.central.paths import TRANSACTION_PATHS
@@ -19,8 +21,6 @@ from terminal.central.results import (
     TotalsReconciliation,
     parse_result,
 )
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.money import Money
 
 SETLINFO = {
     "setl_id": "S1",

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terminal.domain.breakdown import Breakdown
-from terminal.errors import BreakdownInvariantError, MoneyError
+from kernel.breakdown import Breakdown
+from kernel.errors import BreakdownInvariantError, MoneyError
 
 EXAMPLE_1 = {
     "medfee_sumamt": "215.59",

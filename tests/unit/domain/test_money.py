@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terminal.domain.money import Money, money_sum
-from terminal.errors import MoneyError
+from kernel.errors import MoneyError
+from kernel.money import Money, money_sum
 
 
 def test_construction_rounds_half_up_to_the_cent() -> None:

@@ -13,7 +13,7 @@ from drivers.printer.errors import ReceiptError
 from drivers.printer.printer import receipt_bytes
 from drivers.printer.receipt import columns, fit, two_sides
 from drivers.printer.sample import sample_receipt
-from terminal.domain.money import Money
+from kernel.money import Money
 
 GOLDEN = Path(__file__).parent / "golden" / "receipt_58mm.hex"
 

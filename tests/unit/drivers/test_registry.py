@@ -11,7 +11,7 @@ from drivers.registry import DeviceKind, Option, UnavailableDevice, build_device
 from drivers.scanner.serial_scanner import SerialScanner
 from drivers.scanner.wedge import WedgeScanner
 from drivers.smartcard.reader import SocialSecurityCardReader
-from terminal.errors import ConfigError
+from kernel.errors import ConfigError
 
 
 def test_full_table_builds_each_driver() -> None:

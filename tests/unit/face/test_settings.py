@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.face.settings import DEFAULT_THRESHOLD, FaceSettings
-from terminal.errors import ConfigError
+from kernel.errors import ConfigError
 
 
 def test_an_empty_section_gives_the_measured_defaults() -> None:

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from terminal.domain.fees import CatalogueItem, ChargeLevel, FeeItem
-from terminal.domain.money import ZERO, Money
+from kernel.fees import CatalogueItem, ChargeLevel, FeeItem
+from kernel.money import ZERO, Money
 from terminal.flows.offline_policy import (
     OfflineLimits,
     OfflineMode,

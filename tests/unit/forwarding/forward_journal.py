@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from kernel.records import PersonIdentity
+from kernel.states import TxKind
 from offline_store.journal import Journal
-from offline_store.records import PersonIdentity
-from offline_store.states import TxKind
 
 FIXMEDINS = "P44030000002"
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from forward_journal import msgid, queue
 
+from kernel.states import RequestStatus
 from offline_store.errors import LeaseLostError
 from offline_store.forwarder import _GroupCommit
 from offline_store.journal import Journal
 from offline_store.outbox import Claim, Outbox
-from offline_store.states import RequestStatus
 
 
 class CountingOutbox:

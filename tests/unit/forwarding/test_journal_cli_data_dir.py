@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from forward_journal import msgid
 
+from kernel.records import PersonIdentity
+from kernel.states import TxKind
 from offline_store.datadir import journal_path, open_journal
-from offline_store.records import PersonIdentity
-from offline_store.states import TxKind
 from terminal.cli import main
 
 CERTNO = "440300198503121010"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from forward_journal import msgid, queue
 
+from kernel.states import RequestStatus
 from offline_store.errors import LeaseLostError
 from offline_store.journal import Journal
-from offline_store.states import RequestStatus
 
 
 def test_a_claim_tells_whether_an_earlier_attempt_may_have_been_sent(journal: Journal) -> None:

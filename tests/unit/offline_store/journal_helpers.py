@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from offline_store.records import PersonIdentity
-from terminal.domain.breakdown import Breakdown
+from kernel.breakdown import Breakdown
+from kernel.records import PersonIdentity
 
 NAME = "欧阳明华"
 CERTNO = "440301199001011234"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from journal_helpers import CERTNO, FakeClock, make_breakdown, make_identity
 
+from kernel.money import Money
+from kernel.states import PaymentStatus, RequestStatus, TxKind, TxState
 from offline_store.errors import (
     IllegalTransitionError,
     NotFoundError,
     UnsettledPaymentsError,
 )
 from offline_store.journal import Journal
-from offline_store.states import PaymentStatus, RequestStatus, TxKind, TxState
-from terminal.domain.money import Money
 
 
 def _billed(journal: Journal, certno: str = CERTNO) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from journal_helpers import make_identity
 
+from kernel.states import TxKind
 from offline_store import audit
 from offline_store.errors import AuditChainError
 from offline_store.journal import Journal
-from offline_store.states import TxKind
 
 
 def _journal_with_rows(journal: Journal, transactions: int = 3) -> int:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from journal_helpers import CERTNO, make_identity
 
+from kernel.states import TxKind
 from offline_store.journal import Journal
-from offline_store.states import TxKind
 from terminal.cli import main
 
 

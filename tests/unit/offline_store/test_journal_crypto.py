@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from journal_helpers import CERTNO, make_identity
 
+from kernel.states import TxKind
 from offline_store.crypto import FieldCipher
 from offline_store.errors import (
     FieldTamperedError,
@@ -20,7 +21,6 @@ from offline_store.errors import (
     KeyMissingError,
 )
 from offline_store.journal import Journal
-from offline_store.states import TxKind
 
 CIPHER = FieldCipher(bytes(range(32)))
 
@@ -136,7 +136,7 @@ def test_truncated_key_is_refused(journal_paths: tuple[Path, Path]) -> None:
 def test_identity_round_trips_through_its_encrypted_field(
     cert_type: str, certno: str, name: str, extra: dict[str, str]
 ) -> None:
-    from offline_store.records import PersonIdentity
+    from kernel.records import PersonIdentity
 
     identity = PersonIdentity(cert_type, certno, name, psn_no=certno[::-1], extra=extra)
     blob = CIPHER.encrypt_json("transactions", "identity", "tx", identity.to_json())

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from journal_helpers import make_identity
 
+from kernel.states import TxKind
 from offline_store import audit, schema
 from offline_store.db import open_journal_database
 from offline_store.errors import JournalCorruptError, JournalFullError, JournalSchemaError
 from offline_store.journal import Journal
-from offline_store.states import TxKind
 
 
 def _filled_journal(db_path: Path, key_path: Path, transactions: int = 60) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from journal_helpers import FakeClock, make_identity
 
+from kernel.states import RequestStatus, TxKind
 from offline_store.errors import IllegalTransitionError, LeaseLostError
 from offline_store.journal import Journal
-from offline_store.states import RequestStatus, TxKind
 
 ALICE = "440301199001011234"
 BOB = "440301198505055678"

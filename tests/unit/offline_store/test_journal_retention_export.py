@@ -9,12 +9,12 @@ from pathlib import Path
 
 from journal_helpers import CERTNO, NAME, PSN_NO, FakeClock, make_breakdown, make_identity
 
+from kernel.money import Money
+from kernel.states import PaymentStatus, TxKind, TxState
 from offline_store import audit
 from offline_store.journal import Journal
 from offline_store.retention import purge
-from offline_store.states import PaymentStatus, TxKind, TxState
 from offline_store.verify import verify_journal
-from terminal.domain.money import Money
 
 DAY = 86_400.0
 

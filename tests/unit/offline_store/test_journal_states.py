@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from journal_helpers import make_breakdown, make_identity
 
+from kernel.states import CANCELLABLE, FINAL_STATES, TX_TRANSITIONS, TxKind, TxState
 from offline_store.errors import IllegalTransitionError
 from offline_store.journal import Journal
-from offline_store.states import CANCELLABLE, FINAL_STATES, TX_TRANSITIONS, TxKind, TxState
 
 S = TxState
 

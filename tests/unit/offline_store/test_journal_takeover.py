@@ -9,9 +9,9 @@ import textwrap
 import pytest
 from journal_helpers import make_identity
 
+from kernel.states import TxKind
 from offline_store.journal import Journal
 from offline_store.ownership import ForwarderBusy, ForwarderLock
-from offline_store.states import TxKind
 
 ALICE = "440301199001011234"
 

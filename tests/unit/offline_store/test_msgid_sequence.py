@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kernel.errors import MedtermError
 from offline_store.sequence import SequenceExhausted, SqliteMsgidCounter
-from terminal.errors import MedtermError
 
 
 def test_counts_from_zero_within_one_second(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from terminal.domain.money import Money
+from kernel.money import Money
 from terminal.payment import (
     CashChannel,
     CashShort,

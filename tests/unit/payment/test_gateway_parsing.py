@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terminal.domain.money import Money
+from kernel.money import Money
 from terminal.payment import (
     GatewayProtocolError,
     InvalidPaymentCode,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import terminal.payment.errors as errors
-from terminal.errors import MedtermError
+from kernel.errors import MedtermError
 
 
 def all_errors() -> list[type[MedtermError]]:

@@ -8,9 +8,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.fees import CatalogueItem, ChargeLevel, FeeItem
-from terminal.domain.money import ZERO, Money
+from kernel.breakdown import Breakdown
+from kernel.fees import CatalogueItem, ChargeLevel, FeeItem
+from kernel.money import ZERO, Money
 from terminal.policy.engine import (
     AssistanceIdentity,
     BenefitUsage,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from terminal.domain.fees import CatalogueItem, ChargeLevel, FeeItem
-from terminal.domain.money import Money
+from kernel.fees import CatalogueItem, ChargeLevel, FeeItem
+from kernel.money import Money
 from terminal.policy.engine import (
     AssistanceIdentity,
     BenefitUsage,

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from terminal.domain.money import Money
+from kernel.money import Money
 from terminal.policy.engine import (
     NotEligibleError,
     PersonProfile,

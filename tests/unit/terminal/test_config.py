@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kernel.errors import ConfigError
+from kernel.money import Money
 from terminal.config import (
     ConfigFileError,
     SignType,
@@ -18,8 +20,6 @@ from terminal.config import (
     env_overrides,
     load_config,
 )
-from terminal.domain.money import Money
-from terminal.errors import ConfigError
 from terminal.flows.offline_policy import OfflineMode
 from terminal.sm2 import SM2KeyPair
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terminal.masking import mask_id, mask_name
+from kernel.masking import mask_id, mask_name
 
 
 def test_id_number_keeps_four_and_four() -> None:

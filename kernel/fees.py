@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from terminal.domain.money import Money
+from kernel.money import Money
 
 
 class ChargeLevel(StrEnum):

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from offline_store.states import PaymentStatus, RequestStatus, TxKind, TxState
-from terminal.domain.breakdown import Breakdown
-from terminal.domain.money import Money
+from kernel.breakdown import Breakdown
+from kernel.money import Money
+from kernel.states import PaymentStatus, RequestStatus, TxKind, TxState
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from terminal.domain.money import ZERO, Money, money_sum
-from terminal.errors import BreakdownInvariantError, MoneyError
+from kernel.errors import BreakdownInvariantError, MoneyError
+from kernel.money import ZERO, Money, money_sum
 
 FUND_FIELDS = (
     "hifp_pay",

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import total_ordering
 from typing import Union
 
-from terminal.errors import MoneyError
+from kernel.errors import MoneyError
 
 CENT = Decimal("0.01")
 _MAX_ABS = Decimal("1000000000")  # one billion yuan: far beyond any bill, catches garbage

@@ -1,1 +1,0 @@
-"""Domain value types: money, fee items, the settlement breakdown."""
