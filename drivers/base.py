@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from kernel.errors import ConfigError, MedtermError
+from kernel.observers import Observers
 
 log = logging.getLogger(__name__)
 
@@ -256,8 +257,7 @@ class Device:
         self.name = name
         self._state = LifeCycle.CLOSED
         self._status = DeviceStatus.OFFLINE
-        self._subscribers: list[Subscriber] = []
-        self._subscribers_lock = threading.Lock()
+        self._observers: Observers[DeviceEvent] = Observers(name)
         self._stats_lock = threading.Lock()
         self._operations = 0
         self._errors = 0
@@ -397,14 +397,7 @@ class Device:
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Add a subscriber; returns the function that removes it."""
-        with self._subscribers_lock:
-            self._subscribers.append(subscriber)
-
-        def unsubscribe() -> None:
-            with self._subscribers_lock, contextlib.suppress(ValueError):
-                self._subscribers.remove(subscriber)
-
-        return unsubscribe
+        return self._observers.subscribe(subscriber)
 
     def _emit(self, event: DeviceEvent) -> None:
         """Deliver ``event`` to every subscriber on the device thread (hopping there if needed).
@@ -419,13 +412,7 @@ class Device:
             with contextlib.suppress(RuntimeError):  # shut down meanwhile: drop the event
                 thread.submit(self._emit, event)
             return
-        with self._subscribers_lock:
-            subscribers = list(self._subscribers)
-        for subscriber in subscribers:
-            try:
-                subscriber(event)
-            except Exception:
-                log.exception("subscriber of %s failed on %s", self.name, type(event).__name__)
+        self._observers.emit(event)
 
     # ---- helpers for subclasses ---------------------------------------------------------------
 

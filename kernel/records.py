@@ -80,6 +80,7 @@ class Transaction:
     created_at: float
     updated_at: float
     finished_at: float | None
+    kept: tuple[Mapping[str, Any], ...] | None = None  # a return's kept lines (none: all back)
 
     def __repr__(self) -> str:
         return f"Transaction({self.tx_id}, {self.kind}, {self.state})"

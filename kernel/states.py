@@ -38,6 +38,8 @@ class TxState(StrEnum):
     FORWARDED = "forwarded"
     RECONCILED = "reconciled"
     CANCELLED = "cancelled"
+    RETURNING = "returning"  # a return started: the settlement's cancellation, refunds, resale
+    RETURNED = "returned"  # the settlement cancelled and the money given back (kept lines resold)
 
 
 S = TxState
@@ -60,17 +62,23 @@ _FORWARD: dict[TxState, frozenset[TxState]] = {
     # offline from billed (pre-settlement impossible) or from presettled (the link went
     # before settlement was attempted)
     S.BILLED: frozenset({S.PRESETTLED, S.ESTIMATED}),
-    S.PRESETTLED: frozenset({S.COLLECTING, S.ESTIMATED}),
+    # presettled again when the person changes the account choice (a family member's, 共济)
+    S.PRESETTLED: frozenset({S.PRESETTLED, S.COLLECTING, S.ESTIMATED}),
     S.COLLECTING: frozenset({S.SETTLED}),
     S.SETTLED: frozenset({S.COMPLETED}),
-    S.COMPLETED: frozenset(),
+    # a completed sale may be returned, all or in part, once the platform holds its settlement
+    S.COMPLETED: frozenset({S.RETURNING}),
     S.ESTIMATED: frozenset({S.COLLECTING_OFFLINE}),
     S.COLLECTING_OFFLINE: frozenset({S.COMPLETED_OFFLINE}),
     S.COMPLETED_OFFLINE: frozenset({S.FORWARDED}),
-    S.FORWARDED: frozenset({S.RECONCILED}),
-    S.RECONCILED: frozenset(),
+    S.FORWARDED: frozenset({S.RECONCILED, S.RETURNING}),
+    S.RECONCILED: frozenset({S.RETURNING}),
     S.CANCELLED: frozenset(),
+    S.RETURNING: frozenset({S.RETURNED}),
+    S.RETURNED: frozenset(),
 }
+# where a return may start: the platform holds the settlement (online, or forwarded)
+RETURNABLE = frozenset({S.COMPLETED, S.FORWARDED, S.RECONCILED})
 TX_TRANSITIONS: Mapping[TxState, frozenset[TxState]] = MappingProxyType(
     {
         state: targets | {S.CANCELLED} if state in CANCELLABLE else targets
@@ -78,7 +86,10 @@ TX_TRANSITIONS: Mapping[TxState, frozenset[TxState]] = MappingProxyType(
     }
 )
 
-FINAL_STATES = frozenset(state for state, targets in TX_TRANSITIONS.items() if not targets)
+# finished: nothing more happens to them unless a return is started
+FINAL_STATES = frozenset(
+    state for state, targets in TX_TRANSITIONS.items() if not targets - {S.RETURNING}
+)
 # offline transactions whose settlement has not reached the platform yet (offline limits)
 NOT_FORWARDED = frozenset({S.ESTIMATED, S.COLLECTING_OFFLINE, S.COMPLETED_OFFLINE})
 

@@ -12,6 +12,7 @@ read-only file, I/O error); see docs/journal.md for the recovery steps of each.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -21,6 +22,8 @@ from typing import Any
 
 import sqlite_utils
 
+from kernel.events import JournalChange
+from kernel.observers import Observers
 from offline_store import schema
 from offline_store.errors import (
     JournalCorruptError,
@@ -86,6 +89,8 @@ class JournalDatabase:
         # one opens (a forwarder's worker pool comes and goes with each drain)
         self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._lock = threading.Lock()
+        # subscribers of committed changes (the audit rows of each commit, after the commit)
+        self.changes: Observers[JournalChange] = Observers("journal")
 
     def connection(self) -> sqlite3.Connection:
         """The calling thread's connection (opened on first use), in autocommit mode."""
@@ -123,12 +128,15 @@ class JournalDatabase:
                 conn.execute("PRAGMA synchronous = NORMAL")
             try:
                 conn.execute("BEGIN IMMEDIATE")
+                watched = bool(self.changes)  # read the audit head only when someone listens
+                first_seq = _audit_head(conn) if watched else 0
                 try:
                     yield conn
                 except BaseException:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
+                last_seq = _audit_head(conn) if watched else first_seq
                 try:
                     conn.execute("COMMIT")
                 except sqlite3.Error:
@@ -138,6 +146,18 @@ class JournalDatabase:
             finally:
                 if not durable:
                     conn.execute("PRAGMA synchronous = FULL")
+        if last_seq > first_seq:
+            self._publish(conn, first_seq, last_seq)
+
+    def _publish(self, conn: sqlite3.Connection, after: int, last: int) -> None:
+        """Tell subscribers what the commit wrote: its audit rows, in order."""
+        rows = conn.execute(
+            "SELECT seq, event, tx_id, details FROM audit_log WHERE seq > ? AND seq <= ? "
+            "ORDER BY seq",
+            (after, last),
+        ).fetchall()
+        for seq, event, tx_id, details in rows:
+            self.changes.emit(JournalChange(seq, event, tx_id, json.loads(details or "{}")))
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
         """Run a query on the calling thread's connection (sqlite-utils); rows as dicts."""
@@ -232,3 +252,9 @@ def open_journal_database(path: Path, *, check_integrity: bool = True) -> Journa
         database.close()
         raise
     return database
+
+
+def _audit_head(conn: sqlite3.Connection) -> int:
+    """The last audit row's seq (0 for an empty log)."""
+    row = conn.execute("SELECT max(seq) FROM audit_log").fetchone()
+    return int(row[0] or 0)

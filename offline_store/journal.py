@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel.breakdown import Breakdown
+from kernel.events import JournalChange
 from kernel.money import ZERO, Money, money_sum
 from kernel.records import (
     Adjustment,
@@ -118,6 +119,11 @@ class Journal:
     def close(self) -> None:
         self.database.close()
 
+    def subscribe(self, subscriber: Callable[[JournalChange], None]) -> Callable[[], None]:
+        """Be told, after each commit, what it changed (one `JournalChange` per audit row, in
+        order, on the committing thread). Returns the function that unsubscribes."""
+        return self.database.changes.subscribe(subscriber)
+
     # -- transactions -------------------------------------------------------------------------
 
     def create(self, kind: TxKind, *, note: str = "") -> Transaction:
@@ -146,9 +152,18 @@ class Journal:
         blob = self.cipher.encrypt_json("transactions", "bill", tx_id, [dict(i) for i in items])
         return self._advance(tx_id, TxState.BILLED, {"bill": blob}, {"items": len(items)})
 
-    def presettle(self, tx_id: str, breakdown: Breakdown) -> Transaction:
-        """`billed -> presettled` with the platform's pre-settlement split (the estimate)."""
-        return self._with_breakdown(tx_id, TxState.PRESETTLED, "estimated", breakdown)
+    def presettle(
+        self, tx_id: str, breakdown: Breakdown, *, identity: PersonIdentity | None = None
+    ) -> Transaction:
+        """`billed|presettled -> presettled` with the platform's pre-settlement split (the
+        estimate). Presettled again when the person changes how the accounts are used; the
+        choice travels in `identity.extra`, replaced in the same commit when given."""
+        columns = {}
+        if identity is not None:
+            columns["identity"] = self.cipher.encrypt_json(
+                "transactions", "identity", tx_id, identity.to_json()
+            )
+        return self._with_breakdown(tx_id, TxState.PRESETTLED, "estimated", breakdown, columns)
 
     def estimate(self, tx_id: str, breakdown: Breakdown) -> Transaction:
         """`billed|presettled -> estimated`: offline, with the terminal's own conservative split."""
@@ -181,6 +196,20 @@ class Journal:
     def reconcile(self, tx_id: str, actual: Breakdown) -> Transaction:
         """`forwarded -> reconciled` with the actual split (adjustments added separately)."""
         return self._with_breakdown(tx_id, TxState.RECONCILED, "actual", actual)
+
+    def start_return(self, tx_id: str, kept: Sequence[Mapping[str, Any]]) -> Transaction:
+        """`completed|forwarded|reconciled -> returning`: the lines the patient keeps (none
+        for a full return) are journalled before the settlement is cancelled, so a crash
+        resumes the same return."""
+        blob = self.cipher.encrypt_json("transactions", "kept", tx_id, [dict(k) for k in kept])
+        return self._advance(tx_id, TxState.RETURNING, {"kept": blob}, {"kept": len(kept)})
+
+    def finish_return(self, tx_id: str, *, resale_tx_id: str = "") -> Transaction:
+        """`returning -> returned`: cancelled at the platform, money given back; the kept
+        lines (if any) were sold again in `resale_tx_id`."""
+        note = f"returned; kept lines resold in {resale_tx_id}" if resale_tx_id else "returned"
+        details = {"resale_tx_id": resale_tx_id} if resale_tx_id else {}
+        return self._advance(tx_id, TxState.RETURNED, {"note": note}, details)
 
     def cancel(self, tx_id: str, reason: str) -> Transaction:
         """Any state before settled `-> cancelled`, once no payment is pending or collected.
@@ -231,7 +260,12 @@ class Journal:
         return OfflineExposure(count=len(pending), fund_total=funds, oldest_created_at=oldest)
 
     def _with_breakdown(
-        self, tx_id: str, target: TxState, column: str, breakdown: Breakdown
+        self,
+        tx_id: str,
+        target: TxState,
+        column: str,
+        breakdown: Breakdown,
+        columns: Mapping[str, Any] | None = None,
     ) -> Transaction:
         blob = self.cipher.encrypt_json("transactions", column, tx_id, breakdown_to_json(breakdown))
         details = {
@@ -241,7 +275,7 @@ class Journal:
                 "psn_cash_pay": str(breakdown.psn_cash_pay),
             }
         }
-        return self._advance(tx_id, target, {column: blob}, details)
+        return self._advance(tx_id, target, {**(columns or {}), column: blob}, details)
 
     def _advance(
         self,
@@ -289,7 +323,7 @@ class Journal:
                 else self.cipher.decrypt_json("transactions", column, tx_id, blob)
             )
 
-        identity, bill = field("identity"), field("bill")
+        identity, bill, kept = field("identity"), field("bill"), field("kept")
         estimated, actual = field("estimated"), field("actual")
         return Transaction(
             tx_id=tx_id,
@@ -304,6 +338,7 @@ class Journal:
             created_at=row["created_at"],
             updated_at=row["updated_at"],
             finished_at=row["finished_at"],
+            kept=tuple(kept) if kept is not None else None,
         )
 
     # -- platform requests --------------------------------------------------------------------

@@ -152,4 +152,10 @@ def _v2_outbox_in_requests(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX requests_ready ON requests (next_attempt_at) WHERE head = 1")
 
 
-MIGRATIONS = (_v1_initial, _v2_outbox_in_requests)
+def _v3_returns(conn: sqlite3.Connection) -> None:
+    """Returns: the lines a patient keeps when part of a completed sale comes back (encrypted
+    like the bill), journalled before the settlement is cancelled."""
+    conn.execute("ALTER TABLE transactions ADD COLUMN kept BLOB")
+
+
+MIGRATIONS = (_v1_initial, _v2_outbox_in_requests, _v3_returns)

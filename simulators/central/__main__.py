@@ -28,6 +28,7 @@ HANDLERS: dict[str, Handler] = {
     "1191": identity.face_authorize,
     "1101": identity.person_info,
     "2201": visits.register,
+    "2202": visits.cancel_registration,
     "2204": visits.upload_fees,
     "2205": visits.cancel_fees,
     "2206": settlement.outpatient_preview,

@@ -27,6 +27,8 @@ def handle(
         return _faults(faults, method, body)
     if route == ("GET", "/_sim/settlements"):
         return 200, {"ok": True, "settlements": settlements(platform, params.get("psn_no"))}
+    if route == ("GET", "/_sim/visits"):
+        return 200, {"ok": True, "visits": visits(platform, params.get("psn_no"))}
     if route == ("GET", "/_sim/person"):
         return _person(platform, params)
     if route == ("POST", "/_sim/voucher"):
@@ -49,6 +51,27 @@ def _faults(faults: Faults, method: str, body: Any) -> Reply:
     elif method != "GET":
         return 405, {"ok": False, "error": "use GET, POST or DELETE"}
     return 200, {"ok": True, "rules": faults.snapshot()}
+
+
+def visits(platform: Platform, psn_no: str | None) -> list[dict[str, Any]]:
+    """Registered visits (2201) still held, each with its unsettled fee details (2204)."""
+    sql = "SELECT mdtrt_id, psn_no, fixmedins_code FROM mdtrts WHERE data != '{}'"
+    args: tuple[str, ...] = ()
+    if psn_no:
+        sql += " AND psn_no = ?"
+        args = (psn_no,)
+    conn = platform.db.conn()
+    fee_keys = ("chrg_bchno", "feedetl_sn", "med_list_codg", "pric", "cnt")
+    out = []
+    for mdtrt_id, person, code in conn.execute(sql + " ORDER BY seq", args).fetchall():
+        fees = conn.execute(
+            "SELECT chrg_bchno, feedetl_sn, med_list_codg, pric, cnt FROM fees "
+            "WHERE mdtrt_id = ? ORDER BY chrg_bchno, feedetl_sn",
+            (mdtrt_id,),
+        ).fetchall()
+        visit = {"mdtrt_id": mdtrt_id, "psn_no": person, "fixmedins_code": code}
+        out.append({**visit, "fees": [dict(zip(fee_keys, f, strict=True)) for f in fees]})
+    return out
 
 
 def settlements(platform: Platform, psn_no: str | None) -> list[dict[str, Any]]:

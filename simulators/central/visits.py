@@ -1,4 +1,5 @@
-"""Visits and fee details: 2201 registration, 2204 upload (with the per-item split), 2205
+"""Visits and fee details: 2201 registration (2202 its cancellation), 2204 upload (with the
+per-item split), 2205
 cancel."""
 
 from __future__ import annotations
@@ -96,6 +97,26 @@ def cancel_fees(ctx: Context) -> Output:
     ctx.conn.execute(
         "DELETE FROM fees WHERE mdtrt_id = ? AND chrg_bchno = ?", (mdtrt_id, chrg_bchno)
     )
+    return {}
+
+
+def cancel_registration(ctx: Context) -> Output:
+    """2202: the visit is withdrawn, with any fee details still unsettled; a visit with a
+    settlement in force cannot be (cancel the settlement first)."""
+    data = f.sub(ctx.request.input, "data", "input")
+    mdtrt_id = f.text(data, "mdtrt_id", "input.data", max_len=30)
+    psn_no = f.text(data, "psn_no", "input.data", max_len=30)
+    f.text(data, "ipt_otp_no", "input.data", max_len=30)
+    own_visit(ctx, mdtrt_id, psn_no)
+    settled = ctx.conn.execute(
+        "SELECT setl_id FROM settlements WHERE mdtrt_id = ? AND kind = 'settlement' "
+        "AND state = 'settled'",
+        (mdtrt_id,),
+    ).fetchone()
+    if settled is not None:
+        raise Rejected("该就诊已结算,不能撤销挂号", f"visit {mdtrt_id} is settled ({settled[0]})")
+    ctx.conn.execute("DELETE FROM fees WHERE mdtrt_id = ?", (mdtrt_id,))
+    ctx.conn.execute("DELETE FROM mdtrts WHERE mdtrt_id = ?", (mdtrt_id,))
     return {}
 
 

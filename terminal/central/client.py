@@ -277,6 +277,13 @@ class PlatformClient:
         """2205."""
         self._run("2205", inputs.cancel_fees(mdtrt_id, chrg_bchno, psn_no), insuplc_admdvs, None)
 
+    def cancel_registration(
+        self, mdtrt_id: str, ipt_otp_no: str, psn_no: str, *, insuplc_admdvs: str
+    ) -> None:
+        """2202."""
+        request_input = inputs.cancel_registration(mdtrt_id, ipt_otp_no, psn_no)
+        self._run("2202", request_input, insuplc_admdvs, None)
+
     def pre_settle(self, request: inputs.SettlementRequest, *, insuplc_admdvs: str) -> Breakdown:
         """2206: the split, nothing recorded."""
         return self._run("2206", inputs.pre_settle(request), insuplc_admdvs, None)

@@ -199,6 +199,11 @@ def cancel_fees(mdtrt_id: str, chrg_bchno: str, psn_no: str) -> Input:
     return {"data": {"mdtrt_id": mdtrt_id, "chrg_bchno": chrg_bchno, "psn_no": psn_no}}
 
 
+def cancel_registration(mdtrt_id: str, ipt_otp_no: str, psn_no: str) -> Input:
+    """2202: withdraw a visit that was never settled."""
+    return {"data": {"mdtrt_id": mdtrt_id, "ipt_otp_no": ipt_otp_no, "psn_no": psn_no}}
+
+
 def pre_settle(request: SettlementRequest) -> Input:
     """2206."""
     return {"data": request.to_wire()}

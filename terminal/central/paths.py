@@ -15,6 +15,7 @@ TRANSACTION_PATHS: dict[str, str] = {
     "1191": "/fsi/api/faceAuthService/authorize",
     "1101": "/fsi/api/fsiPsnInfoService/queryPsnInfo",
     "2201": "/fsi/api/outpatientDocInfoService/outpatientRregistration",
+    "2202": "/fsi/api/outpatientDocInfoService/outpatientRregistrationCancel",
     "2204": "/fsi/api/outpatientDocInfoService/outpatientFeeListUp",
     "2205": "/fsi/api/outpatientDocInfoService/outpatientFeeListUpCancel",
     "2206": "/fsi/api/outpatientSettleService/preSettletment",

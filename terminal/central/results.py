@@ -462,6 +462,7 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "1101": _person,
     "2201": _registration,
     "2204": _fee_results,
+    "2202": _nothing,
     "2205": _nothing,
     "2206": _breakdown,
     "2207": _settlement,

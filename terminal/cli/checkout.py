@@ -17,7 +17,7 @@ from terminal.app import Terminal, load_catalogue
 from terminal.cli.options import add_terminal_options, gateway_url, terminal_config
 from terminal.config import InstitutionKind
 from terminal.flows.bill import BillLine
-from terminal.flows.checkout import CheckoutOutcome, CheckoutRequest
+from terminal.flows.checkout import CheckoutOutcome, CheckoutRequest, PaymentAttempt
 from terminal.flows.identify import Credential, CredentialKind
 from terminal.payment import PaymentResult
 
@@ -142,13 +142,15 @@ class ChannelCollector:
         self.auth_code = auth_code
         self.payer_ref = payer_ref
 
-    def __call__(self, order_no: str, amount: Money) -> PaymentResult:
+    def __call__(self, order_no: str, amount: Money, attempt: PaymentAttempt) -> PaymentResult:
         channels = self.terminal.channels
         if self.channel == "cash":
             return channels["cash"].collect(order_no, amount, tendered=amount)  # type: ignore[attr-defined]
         if self.channel == "credit":
             return channels["credit"].collect(order_no, amount, self.payer_ref)  # type: ignore[attr-defined]
-        return channels["paycode"].charge(order_no, amount, self.auth_code)  # type: ignore[attr-defined]
+        return channels["paycode"].charge(  # type: ignore[attr-defined]
+            order_no, amount, self.auth_code, cancel=attempt.cancel
+        )
 
 
 def collector_for(terminal: Terminal, args: argparse.Namespace) -> ChannelCollector:

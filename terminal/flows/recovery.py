@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kernel.errors import MedtermError
+from kernel.protocol import profile_of
 from kernel.states import PaymentStatus, RequestStatus, TxState
-from terminal.flows.checkout import SETTLE_INFNOS, CheckoutSaga, SettlementPending
+from terminal.flows.checkout import CheckoutSaga, SettlementPending
 from terminal.flows.offline_chain import OfflineChainHooks
 from terminal.payment import PaymentError
 
@@ -90,6 +91,6 @@ def _recover_one(saga: CheckoutSaga, tx_id: str, state: TxState) -> str:
 
 def _latest_settlement_request(saga: CheckoutSaga, tx_id: str) -> RequestStatus | None:
     """The status of the transaction's last settlement request, if one was written."""
-    infno = SETTLE_INFNOS[saga.journal.get(tx_id).kind]
+    infno = profile_of(saga.journal.get(tx_id).kind).settle_infno
     statuses = [r.status for r in saga.journal.requests_of(tx_id) if r.infno == infno]
     return statuses[-1] if statuses else None

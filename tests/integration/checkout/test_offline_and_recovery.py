@@ -12,7 +12,7 @@ from kernel.money import ZERO, Money
 from kernel.records import Transaction
 from kernel.states import PaymentStatus, RequestStatus, TxKind, TxState
 from terminal.flows.bill import BillLine
-from terminal.flows.checkout import CheckoutRequest
+from terminal.flows.checkout import CheckoutRequest, PaymentAttempt
 from terminal.flows.identify import Credential, CredentialKind
 from terminal.flows.offline_policy import OfflineRefused
 from terminal.payment import PaymentResult
@@ -99,8 +99,8 @@ class _CrashAfterCharging:
     def __init__(self, terminal) -> None:
         self.charge = paycode(terminal)
 
-    def __call__(self, order_no: str, amount: Money) -> PaymentResult:
-        self.charge(order_no, amount)
+    def __call__(self, order_no: str, amount: Money, attempt: PaymentAttempt) -> PaymentResult:
+        self.charge(order_no, amount, attempt)
         raise KeyboardInterrupt("power cut")
 
 
@@ -164,7 +164,7 @@ def test_recovery_finishes_a_settlement_that_was_in_flight_when_the_terminal_die
     terminal.saga.resolve_payment(payment.order_no, payment.channel)
     # the settlement was journalled, marked sent and executed by the platform; then the
     # terminal died before it could record the answer
-    prepared = terminal.saga._settlement_request(terminal.journal.get(tx.tx_id))
+    prepared = terminal.saga.settlement_request(terminal.journal.get(tx.tx_id))
     terminal.journal.mark_request(prepared.msgid, RequestStatus.SENT)
     terminal.client.send(prepared)
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from kernel.money import Money
 from kernel.states import TxKind, TxState
 from terminal.flows.bill import BillLine
-from terminal.flows.checkout import DIFFERENCE_REASON, CheckoutRequest
+from terminal.flows.checkout import DIFFERENCE_REASON, CheckoutRequest, PaymentAttempt
 from terminal.flows.identify import Credential, CredentialKind
 from terminal.payment import PaymentResult
 
@@ -35,12 +35,12 @@ class MeanwhileThenPay:
         self.meanwhile: Callable[[], None] | None = meanwhile
         self.amounts: list[Money] = []
 
-    def __call__(self, order_no: str, amount: Money) -> PaymentResult:
+    def __call__(self, order_no: str, amount: Money, attempt: PaymentAttempt) -> PaymentResult:
         if self.meanwhile is not None:
             self.meanwhile, run = None, self.meanwhile
             run()
         self.amounts.append(amount)
-        return self.pay(order_no, amount)
+        return self.pay(order_no, amount, attempt)
 
 
 def test_shortfall_is_collected_before_the_sale_completes(make_terminal) -> None:

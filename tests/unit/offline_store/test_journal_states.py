@@ -42,8 +42,8 @@ TARGET = {
 }
 
 
-def test_final_states_are_exactly_the_three_ends() -> None:
-    assert {S.COMPLETED, S.RECONCILED, S.CANCELLED} == FINAL_STATES
+def test_final_states_are_exactly_the_four_ends() -> None:
+    assert {S.COMPLETED, S.RECONCILED, S.CANCELLED, S.RETURNED} == FINAL_STATES
 
 
 def test_cancel_is_allowed_exactly_before_settlement() -> None:
