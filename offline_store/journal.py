@@ -252,6 +252,13 @@ class Journal:
             )
         return [self._transaction(row) for row in rows]
 
+    def transactions_noted(self, note: str) -> list[Transaction]:
+        """Transactions created with this note, oldest first (a return's resales)."""
+        rows = self.database.query(
+            "SELECT * FROM transactions WHERE note = ? ORDER BY created_at, rowid", (note,)
+        )
+        return [self._transaction(row) for row in rows]
+
     def offline_exposure(self) -> OfflineExposure:
         """Count, assumed fund total and oldest creation time of the not-yet-forwarded."""
         pending = self.transactions(NOT_FORWARDED)

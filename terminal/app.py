@@ -33,6 +33,7 @@ from terminal.payment import (
     PaymentCodeChannel,
     QrChannel,
 )
+from terminal.payment.offset import OffsetChannel
 from terminal.policy.rules import PolicyBook
 
 
@@ -72,6 +73,7 @@ class Terminal:
             "paycode": PaymentCodeChannel(gateway, poll_interval=0.2, pay_timeout=30.0),
             "qr": QrChannel(gateway, poll_interval=0.5, pay_timeout=120.0),
             "credit": CreditChannel(gateway),
+            "offset": OffsetChannel(journal),
         }
         hooks = OfflineChainHooks(journal)
         pharmacy = config.terminal.institution_kind is InstitutionKind.PHARMACY

@@ -174,11 +174,12 @@ class CheckoutSaga:
 
     # -- driving a checkout ------------------------------------------------------------------
 
-    def begin(self, kind: TxKind) -> CheckoutSession:
-        """A new checkout, journalled at once: its transaction id is known from here on."""
+    def begin(self, kind: TxKind, *, note: str = "") -> CheckoutSession:
+        """A new checkout, journalled at once: its transaction id is known from here on.
+        `note` is plain text kept on the transaction (nothing personal)."""
         from terminal.flows.session import CheckoutSession  # the session builds on the saga
 
-        return CheckoutSession(self, self.journal.create(kind).tx_id, kind)
+        return CheckoutSession(self, self.journal.create(kind, note=note).tx_id, kind)
 
     def run(
         self, request: CheckoutRequest, collect: Collector, attempt: PaymentAttempt | None = None
@@ -467,31 +468,39 @@ class CheckoutSaga:
     def settlement_request(self, tx: Transaction) -> PreparedRequest:
         """The journalled settlement request of a transaction, or a new one (journalled now)."""
         profile = profile_of(tx.kind)
-        for journalled in reversed(self.journal.requests_of(tx.tx_id)):
-            if journalled.infno == profile.settle_infno and journalled.status is not (
-                RequestStatus.FAILED
-            ):
-                return PreparedRequest.from_json(json.dumps(journalled.body))
-        assert tx.identity is not None and tx.estimated is not None and tx.bill is not None
-        mdtrt_id = self.earlier_output(tx.tx_id, REGISTER_INFNO, ("data", "mdtrt_id"), default="")
-        settlement = fields.settlement_fields(tx, mdtrt_id)
-        traces = bills.drug_traces(fields.lines_of(tx))
-        mulaid = tx.identity.extra.get("mulaid_psn_no", "")
-        if profile.registers_visit:
-            settle_input = inputs.settle(
-                settlement, tx.estimated, mulaid_psn_no=mulaid, drug_trace=traces
+
+        def settle_input() -> Mapping[str, Any]:
+            assert tx.identity is not None and tx.estimated is not None and tx.bill is not None
+            mdtrt_id = self.earlier_output(
+                tx.tx_id, REGISTER_INFNO, ("data", "mdtrt_id"), default=""
             )
-        else:
-            settle_input = inputs.pharmacy_settle(
+            settlement = fields.settlement_fields(tx, mdtrt_id)
+            traces = bills.drug_traces(fields.lines_of(tx))
+            mulaid = tx.identity.extra.get("mulaid_psn_no", "")
+            if profile.registers_visit:
+                return inputs.settle(
+                    settlement, tx.estimated, mulaid_psn_no=mulaid, drug_trace=traces
+                )
+            return inputs.pharmacy_settle(
                 settlement,
                 fields.fee_lines(tx, ""),
                 tx.estimated,
                 mulaid_psn_no=mulaid,
                 drug_trace=traces,
             )
-        prepared = self.client.prepare(
-            profile.settle_infno, settle_input, insuplc_admdvs=tx.identity.insuplc_admdvs
-        )
+
+        return self.journalled_request(tx, profile.settle_infno, settle_input)
+
+    def journalled_request(
+        self, tx: Transaction, infno: str, build: Callable[[], Mapping[str, Any]]
+    ) -> PreparedRequest:
+        """The transaction's journalled request of `infno` that may still count (not failed),
+        so a resumed step re-sends the same msgid; else `build()` prepared and journalled."""
+        for journalled in reversed(self.journal.requests_of(tx.tx_id)):
+            if journalled.infno == infno and journalled.status is not RequestStatus.FAILED:
+                return PreparedRequest.from_json(json.dumps(journalled.body))
+        assert tx.identity is not None
+        prepared = self.client.prepare(infno, build(), insuplc_admdvs=tx.identity.insuplc_admdvs)
         body = fields.body(prepared)
         self.journal.prepare_request(tx.tx_id, prepared.infno, prepared.msgid, body)
         return prepared

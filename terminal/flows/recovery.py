@@ -16,6 +16,7 @@ from kernel.protocol import profile_of
 from kernel.states import PaymentStatus, RequestStatus, TxState
 from terminal.flows.checkout import CheckoutSaga, SettlementPending
 from terminal.flows.offline_chain import OfflineChainHooks
+from terminal.flows.returns import Returns
 from terminal.payment import PaymentError
 
 log = logging.getLogger("terminal.recovery")
@@ -26,6 +27,14 @@ BEFORE_PAYMENT = (
     TxState.BILLED,
     TxState.PRESETTLED,
     TxState.ESTIMATED,
+)
+
+UNFINISHED = (
+    *BEFORE_PAYMENT,
+    TxState.COLLECTING,
+    TxState.SETTLED,
+    TxState.COLLECTING_OFFLINE,
+    TxState.RETURNING,
 )
 
 
@@ -42,8 +51,10 @@ def recover(saga: CheckoutSaga, hooks: OfflineChainHooks) -> RecoveryReport:
     """One pass over the journal's unfinished transactions; returns what was done."""
     journal = saga.journal
     done: Counter[str] = Counter()
-    unfinished = (*BEFORE_PAYMENT, TxState.COLLECTING, TxState.SETTLED, TxState.COLLECTING_OFFLINE)
-    for tx in journal.transactions(unfinished):
+    for listed in journal.transactions(UNFINISHED):
+        tx = journal.get(listed.tx_id)  # an earlier one's recovery may have moved it on
+        if tx.state not in UNFINISHED:
+            continue
         try:
             done[_recover_one(saga, tx.tx_id, tx.state)] += 1
         except SettlementPending:
@@ -59,6 +70,9 @@ def recover(saga: CheckoutSaga, hooks: OfflineChainHooks) -> RecoveryReport:
 
 def _recover_one(saga: CheckoutSaga, tx_id: str, state: TxState) -> str:
     journal = saga.journal
+    if state is TxState.RETURNING:
+        Returns(saga).resume(tx_id)
+        return "return completed"
     for payment in journal.payments_of(tx_id):
         if payment.status is PaymentStatus.PENDING:
             saga.resolve_payment(payment.order_no, payment.channel)

@@ -13,6 +13,7 @@ class ChannelKind(Enum):
     PAYMENT_CODE = "paycode"  # the shop scans the customer's 付款码
     QR = "qr"  # the patient scans the terminal's code
     CREDIT = "credit"  # 信用就医: a receivable the patient settles later
+    OFFSET = "offset"  # paid out of a refund the patient is owed (a partial return's resale)
 
 
 class PaymentState(Enum):
