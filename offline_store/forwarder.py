@@ -44,6 +44,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from kernel.errors import MedtermError
+from kernel.events import LinkChange, LinkState
+from kernel.observers import Observers
 from kernel.protocol import REVERSIBLE_INFNOS, UnknownOutcome
 from kernel.states import RequestStatus
 from offline_store.errors import LeaseLostError
@@ -125,6 +127,13 @@ class BreakerState(StrEnum):
     CLOSED = "closed"  # sending
     OPEN = "open"  # the platform looks unreachable: not sending, probing now and then
     HALF_OPEN = "half_open"  # a probe is under way
+
+
+LINK_STATES = {
+    BreakerState.CLOSED: LinkState.ONLINE,
+    BreakerState.OPEN: LinkState.OFFLINE,
+    BreakerState.HALF_OPEN: LinkState.PROBING,
+}
 
 
 class ForwarderConfigError(MedtermError, ValueError):
@@ -322,6 +331,7 @@ class Forwarder:
         self._counts = {"succeeded": 0, "dead": 0, "retries": 0}
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._link: Observers[LinkChange] = Observers("forwarder")
 
     # -- public -------------------------------------------------------------------------------
 
@@ -329,6 +339,11 @@ class Forwarder:
     def state(self) -> BreakerState:
         """The breaker's state, for the status bar ("online" when closed)."""
         return self._breaker.state
+
+    def subscribe(self, subscriber: Callable[[LinkChange], None]) -> Callable[[], None]:
+        """Be told the link's state and the queue's depth when either changes (on the
+        forwarder's threads). Returns the function that unsubscribes."""
+        return self._link.subscribe(subscriber)
 
     def start(self) -> None:
         """Forward in the background until `stop()`; returns at once."""
@@ -451,6 +466,7 @@ class Forwarder:
             with self._lock:
                 self._in_flight -= 1
             self._changed.set()
+            self._publish_link(self._breaker.state)
 
     def _forward(self, claim: Claim) -> None:
         try:
@@ -540,9 +556,15 @@ class Forwarder:
         with self._lock:
             self._counts[name] += 1
 
+    def _publish_link(self, state: BreakerState) -> None:
+        if self._link:
+            self._link.emit(LinkChange(LINK_STATES[state], self._outbox.status().pending))
+
     def _persist_state(self, state: BreakerState) -> None:
-        """Record the breaker's state in the journal for `medterm queue status`."""
+        """Record the breaker's state in the journal for `medterm queue status`, and tell
+        the subscribers."""
         log.info("platform link %s", state.value)
+        self._publish_link(state)
         value = json.dumps({"state": state.value, "pid": os.getpid(), "at": time.time()})
         try:
             with self._journal.database.write(durable=False) as conn:

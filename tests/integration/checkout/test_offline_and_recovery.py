@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from kernel.events import Entity, JournalChange, LinkChange, LinkState
 from kernel.money import ZERO, Money
 from kernel.records import Transaction
 from kernel.states import PaymentStatus, RequestStatus, TxKind, TxState
@@ -172,3 +173,57 @@ def test_recovery_finishes_a_settlement_that_was_in_flight_when_the_terminal_die
     assert terminal.journal.get(tx.tx_id).state is TxState.COMPLETED
     held = platform.control("GET", "/_sim/settlements")["settlements"]
     assert [s["msgid"] for s in held].count(prepared.msgid) == 1
+
+
+def _nothing_personal(changes: list[JournalChange], tx: Transaction) -> None:
+    text = json.dumps([c.details for c in changes], ensure_ascii=False)
+    assert tx.identity is not None
+    assert tx.identity.certno not in text
+    assert not tx.identity.name or tx.identity.name not in text
+
+
+def test_the_events_of_an_offline_sale_forwarded_later_are_in_order(
+    make_terminal, platform, certno
+) -> None:
+    terminal = make_terminal(kind="pharmacy", offline_mode="self_pay")
+    changes: list[JournalChange] = []
+    terminal.journal.subscribe(changes.append)
+    platform.control("POST", "/_sim/faults", OFFLINE)
+    outcome = terminal.saga.run(sale(certno), paycode(terminal))
+    platform.control("DELETE", "/_sim/faults")
+    forwarder = terminal.forwarder(base_delay=0.05)
+    links: list[LinkChange] = []
+    forwarder.subscribe(links.append)
+    assert forwarder.drain(timeout=30).remaining == 0
+    tx_id = outcome.transaction.tx_id
+    states = [c.new for c in changes if c.tx_id == tx_id and c.entity is Entity.TRANSACTION]
+    assert states == [
+        "created",
+        "identified",
+        "billed",
+        "estimated",
+        "collecting_offline",
+        "completed_offline",
+        "forwarded",
+        "reconciled",
+    ]
+    queued = [c for c in changes if c.tx_id == tx_id and c.event == "request.prepared"]
+    assert [r["infno"] for r in queued[0].details["requests"]] == ["1101"]
+    assert all(c.details["forward"] for c in queued)
+    assert links and links[-1] == LinkChange(LinkState.ONLINE, 0)
+    _nothing_personal(changes, terminal.journal.get(tx_id))
+
+
+def test_the_events_of_a_recovery_after_a_crash_finish_the_sale_in_order(
+    make_terminal, certno
+) -> None:
+    terminal = make_terminal(kind="pharmacy")
+    tx = crash_after_charging(terminal, certno)
+    changes: list[JournalChange] = []
+    terminal.journal.subscribe(changes.append)
+    terminal.recover()
+    mine = [(c.entity.value, c.old, c.new) for c in changes if c.tx_id == tx.tx_id]
+    assert mine[0] == ("payment", "pending", "collected")
+    transaction = [(old, new) for entity, old, new in mine if entity == "transaction"]
+    assert transaction == [("collecting", "settled"), ("settled", "completed")]
+    _nothing_personal(changes, terminal.journal.get(tx.tx_id))
