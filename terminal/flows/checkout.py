@@ -54,7 +54,7 @@ from terminal.central.errors import (
     TransportError,
 )
 from terminal.central.msgid import MsgidAllocator
-from terminal.central.results import parse_result
+from terminal.central.results import Registration, parse_result
 from terminal.config import TerminalConfig
 from terminal.flows import bill as bills
 from terminal.flows import checkout_fields as fields
@@ -298,7 +298,7 @@ class CheckoutSaga:
         succeeded = self.succeeded_outputs(tx.tx_id)
         if REGISTER_INFNO not in succeeded or tx.identity is None:
             return  # nothing is held at the platform before a visit is registered
-        mdtrt_id = str(succeeded[REGISTER_INFNO].get("data", {}).get("mdtrt_id", ""))
+        mdtrt_id = self.visit_of(tx.tx_id)
         psn_no, region = tx.identity.psn_no, tx.identity.insuplc_admdvs
         undo: list[tuple[str, dict[str, Any]]] = []
         if FEE_UPLOAD_INFNO in succeeded:
@@ -446,14 +446,12 @@ class CheckoutSaga:
         region = identity.insuplc_admdvs
         mdtrt_id = ""
         if profile.registers_visit:
-            done = self.succeeded_outputs(tx_id)
-            if REGISTER_INFNO in done:
-                mdtrt_id = str(done[REGISTER_INFNO]["data"]["mdtrt_id"])
-            else:
+            mdtrt_id = self.visit_of(tx_id)
+            if not mdtrt_id:
                 registration = inputs.register(fields.registration(tx, profile))
                 visit = self.send_journalled(tx_id, REGISTER_INFNO, registration, region)
-                mdtrt_id = str(visit["data"]["mdtrt_id"])
-            if FEE_UPLOAD_INFNO not in done:
+                mdtrt_id = parse_result_output(REGISTER_INFNO, visit).mdtrt_id
+            if FEE_UPLOAD_INFNO not in self.succeeded_outputs(tx_id):
                 upload = inputs.upload_fees(fields.fee_lines(tx, mdtrt_id))
                 self.send_journalled(tx_id, FEE_UPLOAD_INFNO, upload, region)
             pre_input = inputs.pre_settle(fields.settlement_fields(tx, mdtrt_id))
@@ -471,10 +469,7 @@ class CheckoutSaga:
 
         def settle_input() -> Mapping[str, Any]:
             assert tx.identity is not None and tx.estimated is not None and tx.bill is not None
-            mdtrt_id = self.earlier_output(
-                tx.tx_id, REGISTER_INFNO, ("data", "mdtrt_id"), default=""
-            )
-            settlement = fields.settlement_fields(tx, mdtrt_id)
+            settlement = fields.settlement_fields(tx, self.visit_of(tx.tx_id))
             traces = bills.drug_traces(fields.lines_of(tx))
             mulaid = tx.identity.extra.get("mulaid_psn_no", "")
             if profile.registers_visit:
@@ -568,14 +563,13 @@ class CheckoutSaga:
         self.journal.prepare_request(tx_id, again.infno, again.msgid, fields.body(again))
         return again
 
-    def earlier_output(self, tx_id: str, infno: str, path: Sequence[str], *, default: str) -> str:
-        for journalled in self.journal.requests_of(tx_id):
-            if journalled.infno == infno and journalled.status is RequestStatus.SUCCEEDED:
-                value: Any = journalled.response or {}
-                for key in path:
-                    value = value.get(key, {}) if isinstance(value, Mapping) else {}
-                return str(value) if value != {} else default
-        return default
+    def visit_of(self, tx_id: str) -> str:
+        """The `mdtrt_id` of the visit the transaction registered (2201), or "" if none."""
+        output = self.succeeded_outputs(tx_id).get(REGISTER_INFNO)
+        if output is None:
+            return ""
+        registration: Registration = parse_result_output(REGISTER_INFNO, output)
+        return registration.mdtrt_id
 
     def succeeded_outputs(self, tx_id: str) -> dict[str, Mapping[str, Any]]:
         """The outputs of the transaction's succeeded requests, by infno (the latest wins)."""

@@ -27,7 +27,7 @@ from typing import Any
 
 from kernel.errors import MedtermError
 from kernel.money import ZERO, Money
-from kernel.protocol import REGISTER_INFNO, profile_of
+from kernel.protocol import profile_of
 from kernel.records import Transaction
 from kernel.states import RETURNABLE, PaymentStatus, TxState
 from terminal.central import inputs
@@ -112,9 +112,7 @@ class Returns:
             assert tx.identity is not None
             setl_id = (tx.actual or tx.estimated).setl_id  # type: ignore[union-attr]
             if profile.registers_visit:
-                mdtrt_id = saga.earlier_output(
-                    tx.tx_id, REGISTER_INFNO, ("data", "mdtrt_id"), default=""
-                )
+                mdtrt_id = saga.visit_of(tx.tx_id)
                 return inputs.cancel_settlement(setl_id, mdtrt_id, tx.identity.psn_no)
             return inputs.cancel_pharmacy_settlement(setl_id, tx.identity.psn_no)
 
