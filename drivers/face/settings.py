@@ -1,8 +1,9 @@
 """The ``[face]`` configuration section, validated here because the face driver owns it.
 
-`terminal.config` keeps ``[face]`` as a raw mapping (environment overrides arrive as text), so
+`terminal.config` hands ``[face]`` here at start (environment overrides arrive as text), so
 every key is converted and checked here, and an unknown or bad key is a `ConfigError` naming
-it. Defaults and their reasons: docs/face.md.
+it. This module imports no face library, so checking the section costs nothing. Defaults and
+their reasons: docs/face.md.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _number(key: str, raw: Any, kind: type[int] | type[float]) -> int | float:
         raise ConfigError(f"{key} must be a number")
     try:
         value = kind(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: float(10**400)
         raise ConfigError(f"{key} must be a number, not {raw!r}") from None
     if not math.isfinite(value):
         raise ConfigError(f"{key} must be a finite number")
