@@ -32,7 +32,7 @@ from drivers.base import Device
 from kernel.errors import ConfigError
 from kernel.fees import CatalogueItem, ChargeLevel
 from kernel.money import Money
-from offline_store.datadir import open_journal
+from offline_store.datadir import journal_path, key_path_of
 from offline_store.forwarder import Forwarder
 from offline_store.journal import Journal
 from terminal.central.client import PlatformClient
@@ -57,9 +57,15 @@ if TYPE_CHECKING:  # the face stack (numpy, OpenCV, dlib) is imported only when 
     from drivers.face.session import FaceService
 
 
-def open_store(data_dir: Path) -> Journal:
-    """The journal of a data directory: the one place the terminal opens one."""
-    return open_journal(data_dir)
+def open_store(db: Path, key: Path) -> Journal:
+    """The journal file `db` with its field-encryption key `key`: the one place the terminal
+    and its commands open a journal (`store_files` gives a data directory's two files)."""
+    return Journal.open(db, key)
+
+
+def store_files(data_dir: Path) -> tuple[Path, Path]:
+    """The journal and key files of a data directory (offline_store.datadir's layout)."""
+    return journal_path(data_dir), key_path_of(data_dir)
 
 
 class Terminal:
@@ -112,7 +118,7 @@ class Terminal:
 
     @cached_property
     def journal(self) -> Journal:
-        journal = open_store(self.config.store.data_dir)
+        journal = open_store(*store_files(self.config.store.data_dir))
         self._owned.callback(journal.close)
         return journal
 

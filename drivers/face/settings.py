@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from enum import StrEnum
 from typing import Any
 
 from kernel.errors import ConfigError
@@ -20,6 +21,14 @@ from kernel.errors import ConfigError
 # >= 0.69; 0.60 sits in the middle of the error-free range.
 DEFAULT_THRESHOLD = 0.60
 LIVENESS_METHODS = ("blink", "turn")
+
+
+class LivenessMethod(StrEnum):
+    """What one liveness check asks of the person (``turn`` in `[face]` picks a side)."""
+
+    BLINK = "blink"
+    TURN_LEFT = "turn_left"
+    TURN_RIGHT = "turn_right"
 
 
 @dataclass(frozen=True)

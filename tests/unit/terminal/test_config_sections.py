@@ -103,7 +103,7 @@ def test_a_bad_face_value_names_its_key(table: dict[str, Any], message: str) -> 
         ({"idcard": {"kind": "serial"}}, "devices.idcard.port: missing"),
         ({"idcard": {"kind": "usb", "port": "/x"}}, "devices.idcard.kind: 'usb'"),
         ({"fax": {"kind": "serial"}}, "devices.fax: unknown device role"),
-        ({"printer": {"kind": "escpos-serial", "port": "/x", "width": 40}}, "devices.printer.width"),
+        ({"printer": {"kind": "escpos-serial", "port": "/x", "width": 40}}, "printer.width"),
         ({"printer": "escpos"}, "devices.printer: expected a table"),
     ],
 )
