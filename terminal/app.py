@@ -2,7 +2,7 @@
 configuration, for the command line today and the screens later. No module reaches for a
 global; everything it needs is handed to it here.
 
-Ownership rules (docs/configuration.md, "The composition root"):
+Ownership rules (docs/composition-root.md):
 
 - `Terminal` builds every part it hands out (the journal, the platform and gateway clients,
   the payment channels, the checkout saga, the devices of `[devices]`, the face service of

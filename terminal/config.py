@@ -4,7 +4,7 @@ Every key is validated into frozen dataclasses before anything else runs, and ev
 `ConfigError` that names the key (`platform.read_timeout must be a positive number`), so a
 technician fixes the file rather than reading a traceback. Environment variables
 `MEDTERM__SECTION__KEY=value` override single keys (tests and containers use them); their text
-is converted by the type of the key they target. Keys and defaults: docs/configuration.md.
+is converted by the type of the key they target. Keys and defaults: docs/platform-client.md.
 
 `[devices]` entries are checked by the device registry (`drivers.registry.parse_entry`, which
 imports no driver) and `[face]` by `drivers.face.settings.FaceSettings` (which imports no face
@@ -67,7 +67,7 @@ class InstitutionLevel(StrEnum):
 
 
 # A terminal that does not say its level: a pharmacy is a pharmacy, a hospital is taken as
-# second grade (the commonest for the kiosks this software serves; docs/configuration.md).
+# second grade (the commonest for the kiosks this software serves; docs/platform-client.md).
 DEFAULT_LEVEL = {
     InstitutionKind.HOSPITAL: InstitutionLevel.SECOND,
     InstitutionKind.PHARMACY: InstitutionLevel.PHARMACY,
