@@ -435,7 +435,8 @@ class _Builder:
 
     def _devices(self) -> Mapping[str, DeviceEntry]:
         """Each entry checked by the registry; an override's text takes the type of the option
-        it sets; relative paths are taken from the configuration file's folder."""
+        it sets; relative paths are taken from the configuration file's folder (and shown
+        without `..`, as a technician reads them in `diag devices`)."""
         table = _thaw(self._table("devices"))
         overrides: dict[str, dict[str, str]] = {}
         for (name, key), text in self._owned_overrides("devices").items():
@@ -452,7 +453,7 @@ class _Builder:
                 entry[key] = text if option is None else option.from_text(text)
             parsed = parse_entry(name, entry)
             options = {
-                key: str(self._path(value, f"devices.{name}.{key}"))
+                key: os.path.normpath(self._path(value, f"devices.{name}.{key}"))
                 if spec.options[key].is_path and value
                 else value
                 for key, value in parsed.options.items()
