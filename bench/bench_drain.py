@@ -24,14 +24,14 @@ import time
 from pathlib import Path
 
 from offline_store.forwarder import Forwarder
+from simulators.central.queued_purchases import PEOPLE, QueuingTerminal, RecordingHooks
 from simulators.central.testing import start_simulator
 from terminal.flows.forwarding import build_forwarder
-from tests.integration.forwarding.forward_chains import PEOPLE, RecordingHooks, Terminal
 
 
 def one_run(sim_url: str, work: Path, *, slot: int, chains: int, transactions: int) -> float:
     """Seconds to drain `transactions` queued purchases with `chains` workers."""
-    terminal = Terminal.open(
+    terminal = QueuingTerminal.open(
         sim_url, work / f"run-{slot}", slot=slot, pool_size=chains, read_timeout=10.0
     )
     try:

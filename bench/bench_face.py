@@ -34,9 +34,9 @@ from drivers.face.errors import FaceError
 from drivers.face.models import FaceModels
 from drivers.face.settings import FaceSettings
 from drivers.face.verifier import FaceVerifier, Reference
-from tests.testdata import FACES
 
-DEFAULT_FACES = FACES
+# The project's face photos (data files of the repository; `--faces` names another folder).
+DEFAULT_FACES = Path(__file__).resolve().parents[1] / "tests" / "data" / "faces"
 
 
 def camera_frame(faces: Path) -> np.ndarray:

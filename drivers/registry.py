@@ -14,16 +14,20 @@ There is no "simulated" kind: a simulated device is the real driver pointed at a
 transport (the vpcd reader, a pty path), so the code under test is the code in the field.
 
 Every mistake is a `DeviceConfigError` naming the key (``devices.idcard.port``); unknown keys
-are refused too, so a typo does not silently fall back to a default. A driver module that
-cannot be imported (its library missing) gives an `UnavailableDevice` that reports no_hardware
-and what to install, so the terminal still starts.
+are refused too, so a typo does not silently fall back to a default. Checking an entry
+(`parse_entry`, which the configuration does at start) imports no driver, so a command that
+uses no device pays nothing for them; `DeviceEntry.build` imports the driver and makes the
+device. A driver module that cannot be imported (its library missing) gives an
+`UnavailableDevice` that reports no_hardware and what to install, so the terminal still starts.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from drivers.base import Device, DeviceConfigError, NoHardwareError
@@ -34,6 +38,20 @@ class Option:
     type: type | tuple[type, ...]
     default: Any = None  # None: required
     choices: tuple[Any, ...] = ()
+    is_path: bool = False  # a file or device path: the configuration resolves relative ones
+
+    def from_text(self, text: str) -> Any:
+        """An environment override's text as this option's type (left as text if it is not
+        one, so the check that follows names the key)."""
+        types = self.type if isinstance(self.type, tuple) else (self.type,)
+        if int in types and re.fullmatch(r"\s*-?\d{1,18}\s*", text):
+            return int(text)
+        if float in types:
+            try:
+                return float(text)
+            except ValueError:
+                return text
+        return text
 
 
 @dataclass(frozen=True)
@@ -61,7 +79,11 @@ DEVICE_KINDS: tuple[DeviceKind, ...] = (
         "idcard",
         "serial",
         "drivers.idcard.reader:IdCardReader",
-        {"port": Option(str), "baudrate": Option(int, 115200), "timeout": Option(_NUMBER, 3.0)},
+        {
+            "port": Option(str, is_path=True),
+            "baudrate": Option(int, 115200),
+            "timeout": Option(_NUMBER, 3.0),
+        },
         "pip install pyserial",
     ),
     DeviceKind(
@@ -69,7 +91,7 @@ DEVICE_KINDS: tuple[DeviceKind, ...] = (
         "serial",
         "drivers.scanner.serial_scanner:SerialScanner",
         {
-            "port": Option(str),
+            "port": Option(str, is_path=True),
             "baudrate": Option(int, 9600),
             "terminator": Option(str, "CR", ("CR", "LF", "CRLF")),
             "encoding": Option(str, "utf-8", ("utf-8", "gbk")),
@@ -80,7 +102,7 @@ DEVICE_KINDS: tuple[DeviceKind, ...] = (
         "scanner",
         "evdev",
         "drivers.scanner.wedge:WedgeScanner",
-        {"path": Option(str, ""), "device_name": Option(str, "")},
+        {"path": Option(str, "", is_path=True), "device_name": Option(str, "")},
         "pip install evdev",
     ),
     DeviceKind(
@@ -88,7 +110,7 @@ DEVICE_KINDS: tuple[DeviceKind, ...] = (
         "escpos-serial",
         "drivers.printer.printer:ReceiptPrinter",
         {
-            "port": Option(str),
+            "port": Option(str, is_path=True),
             "baudrate": Option(int, 9600),
             "width": Option(int, 32, (32, 48)),
             "status_timeout": Option(_NUMBER, 0.5),
@@ -100,7 +122,7 @@ DEVICE_KINDS: tuple[DeviceKind, ...] = (
         "file",
         "drivers.camera.file_source:file_camera",
         {
-            "path": Option(str),
+            "path": Option(str, is_path=True),
             "width": Option(int, 640),
             "height": Option(int, 480),
             "fps": Option(_NUMBER, 15.0),
@@ -168,10 +190,43 @@ def _validate(name: str, entry: Mapping[str, Any], spec: DeviceKind) -> dict[str
     return values
 
 
-def build_device(
+@dataclass(frozen=True)
+class DeviceEntry:
+    """One checked ``[devices.<name>]`` entry: which driver, with which options (all present,
+    defaults filled in). A value: building it makes a new, unopened device each time."""
+
+    name: str
+    spec: DeviceKind
+    options: Mapping[str, Any]
+
+    @property
+    def role(self) -> str:
+        return self.spec.role
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    def build(self) -> Device:
+        """The device (not opened); the driver module is imported here, not before."""
+        module_name, _, class_name = self.spec.driver.partition(":")
+        try:
+            driver = getattr(importlib.import_module(module_name), class_name)
+        except ImportError as err:
+            return UnavailableDevice(
+                self.name, self.kind, f"driver not loadable ({err})", self.spec.install_hint
+            )
+        try:
+            device: Device = driver(self.name, **self.options)
+        except ValueError as err:
+            raise DeviceConfigError(f"devices.{self.name}: {err}") from None
+        return device
+
+
+def spec_of(
     name: str, entry: Mapping[str, Any], kinds: tuple[DeviceKind, ...] = DEVICE_KINDS
-) -> Device:
-    """One device from its ``[devices.<name>]`` entry (not opened)."""
+) -> DeviceKind:
+    """Which (role, kind) an entry asks for; `DeviceConfigError` naming the key if none."""
     if not isinstance(entry, Mapping):
         raise DeviceConfigError(f"devices.{name}: expected a table")
     role = entry.get("role", name)
@@ -187,18 +242,22 @@ def build_device(
     if not matching:
         valid = ", ".join(k.kind for k in kinds if k.role == role)
         raise DeviceConfigError(f"devices.{name}.kind: {kind!r} is not a {role} kind ({valid})")
-    spec = matching[0]
-    options = _validate(name, entry, spec)
-    module_name, _, class_name = spec.driver.partition(":")
-    try:
-        driver = getattr(importlib.import_module(module_name), class_name)
-    except ImportError as err:
-        return UnavailableDevice(name, spec.kind, f"driver not loadable ({err})", spec.install_hint)
-    try:
-        device: Device = driver(name, **options)
-    except ValueError as err:
-        raise DeviceConfigError(f"devices.{name}: {err}") from None
-    return device
+    return matching[0]
+
+
+def parse_entry(
+    name: str, entry: Mapping[str, Any], kinds: tuple[DeviceKind, ...] = DEVICE_KINDS
+) -> DeviceEntry:
+    """Check one ``[devices.<name>]`` entry without importing its driver."""
+    spec = spec_of(name, entry, kinds)
+    return DeviceEntry(name, spec, MappingProxyType(_validate(name, entry, spec)))
+
+
+def build_device(
+    name: str, entry: Mapping[str, Any], kinds: tuple[DeviceKind, ...] = DEVICE_KINDS
+) -> Device:
+    """One device from its ``[devices.<name>]`` entry (not opened)."""
+    return parse_entry(name, entry, kinds).build()
 
 
 def build_devices(

@@ -37,11 +37,11 @@ fi
 want=$(sha256sum "$here/pyproject.toml" "$0" | sha256sum | cut -d' ' -f1)
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   "$venv/bin/python" -m pip install -q --upgrade pip wheel "setuptools<81"
-  "$venv/bin/python" -m pip install -q -e "$here[dev,face]"
   # face_recognition_models still imports pkg_resources, which setuptools 81 removed.
-  # face_recognition pins a dlib that builds from source for many minutes; dlib-bin is the
-  # same library prebuilt, so install face_recognition itself without its dependencies.
-  "$venv/bin/python" -m pip install -q dlib-bin
+  # The face extra declares what face_recognition.api runs on, dlib-bin (dlib prebuilt) among
+  # them; face_recognition itself requires "dlib", which builds from source for many minutes,
+  # so it alone is installed without its dependencies (pyproject.toml says which are used).
+  "$venv/bin/python" -m pip install -q -e "$here[dev,face]"
   "$venv/bin/python" -m pip install -q --no-deps face_recognition
   echo "$want" >"$stamp"
 fi

@@ -5,6 +5,10 @@ Every key is validated into frozen dataclasses before anything else runs, and ev
 technician fixes the file rather than reading a traceback. Environment variables
 `MEDTERM__SECTION__KEY=value` override single keys (tests and containers use them); their text
 is converted by the type of the key they target. Keys and defaults: docs/platform-client.md.
+
+`[devices]` entries are checked by the device registry (`drivers.registry.parse_entry`, which
+imports no driver) and `[face]` by `drivers.face.settings.FaceSettings` (which imports no face
+library), so checking the whole file at start stays cheap for a command that uses neither.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +27,8 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from drivers.face.settings import FaceSettings
+from drivers.registry import DeviceEntry, parse_entry, spec_of
 from kernel.errors import ConfigError, MoneyError
 from kernel.money import Money
 from kernel.protocol import UnknownOutcome
@@ -31,7 +37,6 @@ from terminal.flows.offline_policy import OfflineLimits, OfflineMode
 
 DEFAULT_PATH = Path("/etc/medterm/terminal.toml")
 ENV_PREFIX = "MEDTERM__"
-RAW_SECTIONS = ("devices", "face", "payment")
 
 
 class ConfigFileError(ConfigError):
@@ -51,6 +56,24 @@ class InstitutionKind(StrEnum):
     PHARMACY = "pharmacy"
 
 
+class InstitutionLevel(StrEnum):
+    """The level the regional policy's ratios are keyed by: a hospital's grade (一级, 二级,
+    三级) or a designated retail pharmacy."""
+
+    FIRST = "1"
+    SECOND = "2"
+    THIRD = "3"
+    PHARMACY = "pharmacy"
+
+
+# A terminal that does not say its level: a pharmacy is a pharmacy, a hospital is taken as
+# second grade (the commonest for the kiosks this software serves; docs/platform-client.md).
+DEFAULT_LEVEL = {
+    InstitutionKind.HOSPITAL: InstitutionLevel.SECOND,
+    InstitutionKind.PHARMACY: InstitutionLevel.PHARMACY,
+}
+
+
 @dataclass(frozen=True)
 class TerminalSection:
     fixmedins_code: str
@@ -64,6 +87,7 @@ class TerminalSection:
     opter_name: str
     recer_sys_code: str
     institution_kind: InstitutionKind
+    institution_level: InstitutionLevel
 
 
 @dataclass(frozen=True)
@@ -108,14 +132,27 @@ class OfflineSection:
 
 
 @dataclass(frozen=True)
+class PaymentSection:
+    """The payment gateway and how long each self-pay channel waits (seconds)."""
+
+    gateway_url: str | None  # None: no self-pay channel but cash and credit can be used
+    paycode_poll_interval: float
+    paycode_timeout: float
+    qr_poll_interval: float
+    qr_timeout: float
+    connect_timeout: float
+    read_timeout: float
+
+
+@dataclass(frozen=True)
 class TerminalConfig:
     terminal: TerminalSection
     platform: PlatformSection
     store: StoreSection
     offline: OfflineSection
-    devices: Mapping[str, Any]
-    face: Mapping[str, Any]
-    payment: Mapping[str, Any] = field(repr=False)  # may hold channel credentials
+    payment: PaymentSection
+    face: FaceSettings
+    devices: Mapping[str, DeviceEntry]  # read-only, in the table's order
 
     @classmethod
     def from_mapping(
@@ -291,6 +328,7 @@ _SCHEMA: dict[str, dict[str, tuple[_Kind, Any]]] = {
         "opter_name": (_text(max_len=50), _REQUIRED),
         "recer_sys_code": (_text(max_len=10), _REQUIRED),
         "institution_kind": (_choice(InstitutionKind), _REQUIRED),
+        "institution_level": (_choice(InstitutionLevel), None),  # None: DEFAULT_LEVEL
     },
     "platform": {
         "base_url": (_text(max_len=2000), _REQUIRED),
@@ -313,7 +351,18 @@ _SCHEMA: dict[str, dict[str, tuple[_Kind, Any]]] = {
         "max_outstanding_count": (_integer(0, 1_000_000), 200),
         "max_age_hours": (_positive_number(), 72),
     },
+    "payment": {
+        "gateway_url": (_text(max_len=2000), None),
+        "paycode_poll_interval": (_positive_number(), 0.2),
+        "paycode_timeout": (_positive_number(), 30),
+        "qr_poll_interval": (_positive_number(), 0.5),
+        "qr_timeout": (_positive_number(), 120),
+        "connect_timeout": (_positive_number(), 3),
+        "read_timeout": (_positive_number(), 10),
+    },
 }
+# Sections checked by their owners (the device registry, the face settings), not by _SCHEMA.
+OWNED_SECTIONS = ("devices", "face")
 
 
 class _Builder:
@@ -328,11 +377,13 @@ class _Builder:
 
     def build(self) -> TerminalConfig:
         for name in self._data:
-            if name not in _SCHEMA and name not in RAW_SECTIONS:
+            if name not in _SCHEMA and name not in OWNED_SECTIONS:
                 raise ConfigError(f"[{name}] is not a known section")
         for path in self._overrides:
-            known = path[0] in RAW_SECTIONS or (
-                len(path) == 2 and path[1] in _SCHEMA.get(path[0], {})
+            known = (
+                (path[0] == "devices" and len(path) == 3)
+                or (path[0] == "face" and len(path) == 2)
+                or (len(path) == 2 and path[1] in _SCHEMA.get(path[0], {}))
             )
             if not known:
                 raise ConfigError(
@@ -344,7 +395,9 @@ class _Builder:
             platform=self._platform(values["platform"]),
             store=StoreSection(data_dir=self._path(values["store"]["data_dir"], "store.data_dir")),
             offline=OfflineSection(**values["offline"]),
-            **{name: self._raw(name) for name in RAW_SECTIONS},
+            payment=self._payment(values["payment"]),
+            face=self._face(),
+            devices=self._devices(),
         )
 
     def _table(self, name: str) -> Mapping[str, Any]:
@@ -372,20 +425,53 @@ class _Builder:
                 out[key] = None if default is None else kind.check(dotted, default)
         return out
 
-    def _raw(self, name: str) -> Mapping[str, Any]:
-        """Sections validated by their owners: kept as given, overrides set as text."""
-        table = _thaw(self._table(name))
-        for path, text in self._overrides.items():
-            if path[0] != name:
-                continue
-            node = table
-            for part in path[1:-1]:
-                child = node.setdefault(part, {})
-                if not isinstance(child, dict):
-                    raise ConfigError(f"{'.'.join(path[:-1])} is not a table")
-                node = child
-            node[path[-1]] = text
-        return _freeze(table)
+    def _owned_overrides(self, name: str) -> dict[tuple[str, ...], str]:
+        return {path[1:]: text for path, text in self._overrides.items() if path[0] == name}
+
+    def _face(self) -> FaceSettings:
+        table = dict(self._table("face"))
+        table.update({key: text for (key,), text in self._owned_overrides("face").items()})
+        return FaceSettings.from_mapping(table)
+
+    def _devices(self) -> Mapping[str, DeviceEntry]:
+        """Each entry checked by the registry; an override's text takes the type of the option
+        it sets; relative paths are taken from the configuration file's folder (and shown
+        without `..`, as a technician reads them in `diag devices`)."""
+        table = _thaw(self._table("devices"))
+        overrides: dict[str, dict[str, str]] = {}
+        for (name, key), text in self._owned_overrides("devices").items():
+            overrides.setdefault(name, {})[key] = text
+        entries: dict[str, DeviceEntry] = {}
+        for name in [*table, *(n for n in overrides if n not in table)]:
+            entry = table.get(name, {})
+            given = overrides.get(name, {})
+            if isinstance(entry, dict) and "kind" in given:
+                entry["kind"] = given["kind"]
+            spec = spec_of(name, entry)
+            for key, text in given.items():
+                option = spec.options.get(key)
+                entry[key] = text if option is None else option.from_text(text)
+            parsed = parse_entry(name, entry)
+            options = {
+                key: os.path.normpath(self._path(value, f"devices.{name}.{key}"))
+                if spec.options[key].is_path and value
+                else value
+                for key, value in parsed.options.items()
+            }
+            entries[name] = replace(parsed, options=MappingProxyType(options))
+        return MappingProxyType(entries)
+
+    def _payment(self, v: dict[str, Any]) -> PaymentSection:
+        if v["gateway_url"] is not None:
+            _check_url("payment.gateway_url", v["gateway_url"])
+            v["gateway_url"] = v["gateway_url"].rstrip("/")
+        for channel in ("paycode", "qr"):
+            if v[f"{channel}_poll_interval"] >= v[f"{channel}_timeout"]:
+                raise ConfigError(
+                    f"payment.{channel}_poll_interval must be shorter than "
+                    f"payment.{channel}_timeout"
+                )
+        return PaymentSection(**v)
 
     def _path(self, text: str, key: str) -> Path:
         if "\x00" in text:
@@ -402,10 +488,19 @@ class _Builder:
                 f"terminal.slot must be below {10 ** v['slot_digits']} "
                 f"(terminal.slot_digits = {v['slot_digits']})"
             )
+        kind = v["institution_kind"]
+        if v["institution_level"] is None:
+            v["institution_level"] = DEFAULT_LEVEL[kind]
+        pharmacy_level = v["institution_level"] is InstitutionLevel.PHARMACY
+        if pharmacy_level != (kind is InstitutionKind.PHARMACY):
+            raise ConfigError(
+                'terminal.institution_level must be "pharmacy" exactly when '
+                f'terminal.institution_kind is "pharmacy" (it is "{kind.value}")'
+            )
         return TerminalSection(**v)
 
     def _platform(self, v: dict[str, Any]) -> PlatformSection:
-        _check_base_url(v["base_url"])
+        _check_url("platform.base_url", v["base_url"])
         ca_bundle = None
         if v["ca_bundle"] is not None:
             ca_bundle = self._path(v["ca_bundle"], "platform.ca_bundle")
@@ -456,12 +551,16 @@ def _pair_matches(private: str, public: str) -> bool:
         return False
 
 
-def _check_base_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError("platform.base_url must be an http(s) URL with a host")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ConfigError("platform.base_url must use https (plain http only on loopback)")
+def _check_url(key: str, url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # a malformed port or IPv6 literal
+        raise ConfigError(f"{key} must be an http(s) URL with a host") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise ConfigError(f"{key} must be an http(s) URL with a host")
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise ConfigError(f"{key} must use https (plain http only on loopback)")
 
 
 def _is_loopback(host: str) -> bool:
@@ -494,13 +593,4 @@ def _thaw(value: Any) -> Any:
         return {str(k): _thaw(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_thaw(v) for v in value]
-    return value
-
-
-def _freeze(value: Any) -> Any:
-    """Raw sections become read-only, so the config stays a value."""
-    if isinstance(value, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
     return value

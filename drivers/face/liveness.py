@@ -24,7 +24,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum, StrEnum
+from enum import Enum
 
 import numpy as np
 
@@ -40,7 +40,7 @@ from drivers.face.errors import (
     PartialFaceError,
     StillImageError,
 )
-from drivers.face.settings import FaceSettings
+from drivers.face.settings import FaceSettings, LivenessMethod
 
 OPEN_WINDOW = 2.0  # seconds of EAR history that define the person's open-eye level
 REOPEN_FRACTION = 0.85  # eyes count as open again above this fraction of that level
@@ -76,12 +76,6 @@ class Prompt(Enum):
 
     def __str__(self) -> str:
         return f"{self.zh} / {self.en}"
-
-
-class LivenessMethod(StrEnum):
-    BLINK = "blink"
-    TURN_LEFT = "turn_left"
-    TURN_RIGHT = "turn_right"
 
 
 @dataclass(frozen=True)

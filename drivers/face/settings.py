@@ -1,8 +1,9 @@
 """The ``[face]`` configuration section, validated here because the face driver owns it.
 
-`terminal.config` keeps ``[face]`` as a raw mapping (environment overrides arrive as text), so
+`terminal.config` hands ``[face]`` here at start (environment overrides arrive as text), so
 every key is converted and checked here, and an unknown or bad key is a `ConfigError` naming
-it. Defaults and their reasons: docs/face.md.
+it. This module imports no face library, so checking the section costs nothing. Defaults and
+their reasons: docs/face.md.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from enum import StrEnum
 from typing import Any
 
 from kernel.errors import ConfigError
@@ -19,6 +21,14 @@ from kernel.errors import ConfigError
 # >= 0.69; 0.60 sits in the middle of the error-free range.
 DEFAULT_THRESHOLD = 0.60
 LIVENESS_METHODS = ("blink", "turn")
+
+
+class LivenessMethod(StrEnum):
+    """What one liveness check asks of the person (``turn`` in `[face]` picks a side)."""
+
+    BLINK = "blink"
+    TURN_LEFT = "turn_left"
+    TURN_RIGHT = "turn_right"
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,7 @@ def _number(key: str, raw: Any, kind: type[int] | type[float]) -> int | float:
         raise ConfigError(f"{key} must be a number")
     try:
         value = kind(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: float(10**400)
         raise ConfigError(f"{key} must be a number, not {raw!r}") from None
     if not math.isfinite(value):
         raise ConfigError(f"{key} must be a finite number")

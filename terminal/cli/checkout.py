@@ -14,7 +14,7 @@ from kernel.masking import mask_id, mask_name
 from kernel.money import Money
 from kernel.states import TxKind
 from terminal.app import Terminal, load_catalogue
-from terminal.cli.options import add_terminal_options, gateway_url, terminal_config
+from terminal.cli.options import add_terminal_options, terminal_config
 from terminal.config import InstitutionKind
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutOutcome, CheckoutRequest, PaymentAttempt
@@ -86,17 +86,13 @@ def run(args: argparse.Namespace) -> int:
         use_account=not args.no_account,
         mulaid_psn_no=args.mulaid,
     )
-    terminal = Terminal.open(
+    with Terminal.open(
         config,
-        gateway_url=gateway_url(config),
         his_url=args.his or config.platform.base_url,
         catalogue=load_catalogue(args.catalogue) if args.catalogue else None,
-    )
-    try:
+    ) as terminal:
         terminal.recover()
         outcome = terminal.saga.run(request, collector_for(terminal, args))
-    finally:
-        terminal.close()
     print(
         json.dumps(outcome_json(outcome), ensure_ascii=False, indent=2)
         if args.json

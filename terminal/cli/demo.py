@@ -160,9 +160,7 @@ def _terminal(kind: str, data_dir: Path, platform: str, gateway: str, world: Pat
         offline_mode=None,
     )
     config = terminal_config(args)
-    return Terminal.open(
-        config, gateway_url=gateway, his_url=platform, catalogue=load_catalogue(world)
-    )
+    return Terminal.open(config, his_url=platform, catalogue=load_catalogue(world))
 
 
 def _faults(platform: str, rules: list[dict[str, Any]]) -> None:

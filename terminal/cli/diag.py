@@ -1,8 +1,12 @@
 """`medterm diag ...`: the technician's device checks over SSH.
 
 Built only on the device interface (life cycle, `check_health`, statistics, events), so every
-device the registry knows gets these commands for free. Personal data is masked unless
-``--show-pii`` is given; a PIN given with ``--pin`` goes to the card only.
+device the registry knows gets these commands for free. `devices` and `health` check the
+configured devices, built and closed by `Terminal` (the configuration is chosen as for every
+command: `--config`, `$MEDTERM_CONFIG`, the installed file, else the demo); `read-card`,
+`read-idcard` and `scan` drive one device named on the command line, for a technician's bench.
+Personal data is masked unless ``--show-pii`` is given; a PIN given with ``--pin`` goes to the
+card only.
 """
 
 from __future__ import annotations
@@ -18,15 +22,18 @@ from typing import Any
 
 from drivers.base import Device, DeviceErrorEvent, DeviceEvent, HealthLevel, LifeCycle
 from drivers.idcard.reader import IdCardReader
-from drivers.registry import build_devices
 from drivers.scanner.classify import ScanKind
 from drivers.scanner.events import Scanned
 from drivers.scanner.serial_scanner import SerialScanner
 from drivers.smartcard.reader import SocialSecurityCardReader
 from kernel.errors import ConfigError, MedtermError
+from terminal.app import Terminal
 from terminal.cli import face
-from terminal.config import load_config
+from terminal.cli.options import config_path
+from terminal.config import DEFAULT_PATH, load_config
 from terminal.voucher import ReplayCache, VoucherRefused, VoucherVerifier, load_platform_keys
+
+CONFIG_HELP = f"terminal.toml (default: $MEDTERM_CONFIG, else {DEFAULT_PATH}, else the demo)"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,11 +46,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         return parser
 
     devices = command("devices", "list the configured devices and whether they are present")
-    devices.add_argument("--config", type=Path, help="terminal.toml (default: $MEDTERM_CONFIG)")
+    devices.add_argument("--config", type=Path, help=CONFIG_HELP)
     devices.set_defaults(handler=_devices)
 
     health = command("health", "run every configured device's health check")
-    health.add_argument("--config", type=Path, help="terminal.toml (default: $MEDTERM_CONFIG)")
+    health.add_argument("--config", type=Path, help=CONFIG_HELP)
     health.add_argument(
         "--level", choices=("internal", "external"), default="internal", help="how far to check"
     )
@@ -96,11 +103,12 @@ def _emit(args: argparse.Namespace, document: Any, lines: list[str]) -> None:
 # ---------------------------------------------------------------------------- devices, health
 
 
-def _configured(args: argparse.Namespace) -> dict[str, Device]:
-    config = load_config(args.config)
+def _configured(args: argparse.Namespace) -> Terminal:
+    """A terminal with its configured devices built (closed with it)."""
+    config = load_config(config_path(args))
     if not config.devices:
         raise ConfigError("devices: the configuration has no [devices] table")
-    return build_devices(config.devices)
+    return Terminal.open(config, devices=True)
 
 
 def _start(device: Device) -> str | None:
@@ -114,18 +122,18 @@ def _start(device: Device) -> str | None:
 
 def _devices(args: argparse.Namespace) -> int:
     rows = []
-    for name, device in _configured(args).items():
-        problem = _start(device)
-        rows.append(
-            {
-                "name": name,
-                "kind": device.kind,
-                "driver": type(device).__name__,
-                "status": device.status.value,
-                "problem": problem,
-            }
-        )
-        device.close()
+    with _configured(args) as terminal:
+        for name, device in terminal.devices.items():
+            problem = _start(device)
+            rows.append(
+                {
+                    "name": name,
+                    "kind": device.kind,
+                    "driver": type(device).__name__,
+                    "status": device.status.value,
+                    "problem": problem,
+                }
+            )
     lines = [
         f"{r['name']:<10} {r['kind']:<14} {r['status']:<12} {r['problem'] or 'present'}"
         for r in rows
@@ -137,14 +145,12 @@ def _devices(args: argparse.Namespace) -> int:
 def _health(args: argparse.Namespace) -> int:
     level = HealthLevel(args.level)
     results = []
-    for device in _configured(args).values():
-        _start(device)
-        try:
+    with _configured(args) as terminal:
+        for device in terminal.devices.values():
+            _start(device)
             result = device.check_health(level).as_dict()
             result["statistics"] = device.statistics().as_dict()
-        finally:
-            device.close()
-        results.append(result)
+            results.append(result)
     lines = [
         f"{'OK ' if r['ok'] else 'BAD'} {r['device']:<10} {r['status']:<12} {r['text']}"
         for r in results

@@ -6,7 +6,10 @@
 
 A technician uses these to see why a face check fails at a kiosk: the distance against the
 threshold, the liveness prompts as they change. Nothing is written anywhere; encodings are
-never printed (only distances).
+never printed (only distances). The face engine is the terminal's (`Terminal.face`), with the
+`[face]` settings of the configuration every command uses (`--config`, `$MEDTERM_CONFIG`, the
+installed file, else the demo's defaults). The face stack (numpy, OpenCV, dlib) is imported
+only when one of these commands runs, so the other commands do not pay for it at start.
 """
 
 from __future__ import annotations
@@ -15,21 +18,20 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from drivers.camera.file_source import FileCamera
-from drivers.camera.images import read_rgb
-from drivers.camera.source import CameraKind, CameraSettings
-from drivers.face import calibrate
-from drivers.face.engine import FaceEngine
-from drivers.face.liveness import LivenessCheck, LivenessMethod, Prompt
-from drivers.face.models import FaceModels
-from drivers.face.settings import FaceSettings
-from drivers.face.verifier import FaceVerifier, Reference
+from drivers.face.settings import LivenessMethod
 from kernel.errors import MedtermError
+from terminal.app import Terminal
+from terminal.cli.options import config_path
 from terminal.config import load_config
+
+if TYPE_CHECKING:
+    from drivers.face.engine import FaceEngine
+    from drivers.face.liveness import Prompt
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -75,11 +77,11 @@ def _common(parser: argparse.ArgumentParser, handler: Handler) -> None:
     parser.set_defaults(handler=handler)
 
 
-def _engine(args: argparse.Namespace) -> FaceEngine:
-    settings = (
-        FaceSettings.from_mapping(load_config(args.config).face) if args.config else FaceSettings()
-    )
-    return FaceEngine(FaceModels(), settings)
+@contextmanager
+def _engine(args: argparse.Namespace) -> Iterator[FaceEngine]:
+    """The terminal's face engine, with the chosen configuration's `[face]` settings."""
+    with Terminal(load_config(config_path(args))) as terminal:
+        yield terminal.face.engine
 
 
 def _report(args: argparse.Namespace, run: Callable[[], dict[str, Any]], text: str) -> int:
@@ -100,11 +102,14 @@ def _report(args: argparse.Namespace, run: Callable[[], dict[str, Any]], text: s
 
 def verify_command(args: argparse.Namespace) -> int:
     def run() -> dict[str, Any]:
-        engine = _engine(args)
-        reference = Reference.from_photo(engine, read_rgb(args.reference))
-        probe = read_rgb(args.probe)
-        started = time.perf_counter()
-        verdict = FaceVerifier(engine).verify(probe, reference)
+        from drivers.camera.images import read_rgb
+        from drivers.face.verifier import FaceVerifier, Reference
+
+        with _engine(args) as engine:
+            reference = Reference.from_photo(engine, read_rgb(args.reference))
+            probe = read_rgb(args.probe)
+            started = time.perf_counter()
+            verdict = FaceVerifier(engine).verify(probe, reference)
         return {**verdict.as_dict(), "probe_ms": round((time.perf_counter() - started) * 1000)}
 
     return _report(
@@ -114,26 +119,32 @@ def verify_command(args: argparse.Namespace) -> int:
 
 def liveness_command(args: argparse.Namespace) -> int:
     def run() -> dict[str, Any]:
-        engine = _engine(args)
+        from drivers.camera.file_source import FileCamera
+        from drivers.camera.source import CameraKind, CameraSettings
+        from drivers.face.liveness import LivenessCheck
+
         settings = CameraSettings(
             kind=CameraKind.FILE, path=args.video, fps=args.fps, realtime=False, loop=False
         )
-        camera = FileCamera("cli-camera", settings)
-        camera.start()
-        try:
-            method = LivenessMethod(args.method) if args.method else None
-            check = LivenessCheck(engine, on_prompt=_print_prompt, method=method)
-            result = check.run(camera)
-        finally:
-            camera.close()
+        with _engine(args) as engine:
+            camera = FileCamera("cli-camera", settings)
+            camera.start()
+            try:
+                method = LivenessMethod(args.method) if args.method else None
+                check = LivenessCheck(engine, on_prompt=_print_prompt, method=method)
+                result = check.run(camera)
+            finally:
+                camera.close()
         return {**result.as_wire(), "seconds": round(result.seconds, 2)}
 
     return _report(args, run, "passed: {method} after {frames} frames ({seconds} s)")
 
 
 def threshold_command(args: argparse.Namespace) -> int:
-    engine = _engine(args)
-    cal = calibrate.calibrate(args.folder, engine)
+    from drivers.face import calibrate
+
+    with _engine(args) as engine:
+        cal = calibrate.calibrate(args.folder, engine)
     if args.json:
         print(json.dumps({"table": cal.table(), "skipped": cal.skipped}, ensure_ascii=False))
     else:

@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 
 from kernel.errors import ConfigError
-from offline_store.datadir import journal_path, key_path_of
 from offline_store.export import write_export
-from offline_store.journal import Journal
 from offline_store.retention import DEFAULT_RETENTION_DAYS, purge
 from offline_store.verify import verify_journal
+from terminal.app import open_store, store_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,14 +50,14 @@ def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
     if args.data_dir is not None:
         if args.db is not None or args.key is not None:
             raise ConfigError("give either --data-dir or --db and --key, not both")
-        return journal_path(args.data_dir), key_path_of(args.data_dir)
+        return store_files(args.data_dir)
     if args.db is None or args.key is None:
         raise ConfigError("--db and --key (or --data-dir) are required")
     return args.db, args.key
 
 
 def _export(args: argparse.Namespace) -> int:
-    journal = Journal.open(*_paths(args))
+    journal = open_store(*_paths(args))
     try:
         if args.out is None:
             count = write_export(journal, sys.stdout)
@@ -79,7 +78,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    journal = Journal.open(*_paths(args))
+    journal = open_store(*_paths(args))
     try:
         result = purge(journal, retention_days=args.days)
     finally:

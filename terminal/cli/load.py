@@ -20,7 +20,7 @@ from kernel.money import ZERO, Money
 from kernel.states import TxKind
 from terminal.app import Terminal, load_catalogue
 from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector
-from terminal.cli.options import add_terminal_options, gateway_url, terminal_config
+from terminal.cli.options import add_terminal_options, terminal_config
 from terminal.config import InstitutionKind
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutRequest
@@ -69,10 +69,7 @@ def run(args: argparse.Namespace) -> int:
         if config.terminal.institution_kind is InstitutionKind.PHARMACY
         else TxKind.OUTPATIENT
     )
-    terminal = Terminal.open(
-        config, gateway_url=gateway_url(config), catalogue=load_catalogue(args.world)
-    )
-    try:
+    with Terminal.open(config, catalogue=load_catalogue(args.world)) as terminal:
         recovered = terminal.recover()
         summary = run_load(
             terminal,
@@ -82,8 +79,6 @@ def run(args: argparse.Namespace) -> int:
             random.Random(args.seed),
             on_each=_print_progress if args.progress else None,
         )
-    finally:
-        terminal.close()
     report = {**summary.as_json(), "recovered": recovered.actions}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

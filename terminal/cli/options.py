@@ -9,7 +9,6 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from kernel.errors import ConfigError
 from terminal.config import DEFAULT_PATH, TerminalConfig, installed_config_path, load_config
 
 # The demo configurations: terminals of the default world, wired to simulators on loopback.
@@ -46,7 +45,7 @@ def config_path(args: argparse.Namespace, env: Mapping[str, str] = os.environ) -
     technician on a terminal never works on the demo's settings without noticing."""
     if args.config is not None:
         return Path(args.config)
-    if args.pharmacy:
+    if getattr(args, "pharmacy", False):  # the diag and face commands have no --pharmacy
         return DEMO_CONFIGS["pharmacy"]
     installed = installed_config_path(env)
     if env.get("MEDTERM_CONFIG") or installed.exists():
@@ -70,9 +69,3 @@ def terminal_config(args: argparse.Namespace) -> TerminalConfig:
         overrides={key: value for key, value in chosen.items() if value is not None},
     )
 
-
-def gateway_url(config: TerminalConfig) -> str:
-    url = config.payment.get("gateway_url")
-    if not isinstance(url, str) or not url:
-        raise ConfigError("payment.gateway_url is required to collect the self-pay part")
-    return url

@@ -17,14 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from kernel.errors import ConfigError
-from offline_store.datadir import open_journal
 from offline_store.forwarder import recorded_breaker_state
 from offline_store.journal import Journal
-from terminal.central.client import PlatformClient
+from terminal.app import Terminal, open_store, store_files
 from terminal.cli.options import add_terminal_options, terminal_config
 from terminal.config import TerminalConfig
-from terminal.flows.forwarding import build_forwarder, msgid_allocator
-from terminal.flows.offline_chain import OfflineChainHooks
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -95,7 +92,7 @@ def _alive(pid: int) -> bool:
 
 
 def _status(args: argparse.Namespace) -> int:
-    journal = open_journal(args.data_dir)
+    journal = open_store(*store_files(args.data_dir))
     try:
         shown = queue_status(journal)
     finally:
@@ -122,15 +119,8 @@ def _config(args: argparse.Namespace) -> TerminalConfig:
 
 
 def _drain(args: argparse.Namespace) -> int:
-    config = _config(args)
-    journal = open_journal(config.store.data_dir)
-    client = PlatformClient(config, msgid_allocator(config, journal))
-    try:
-        forwarder = build_forwarder(config, journal, client, OfflineChainHooks(journal))
-        result = forwarder.drain(args.timeout)
-    finally:
-        client.close()
-        journal.close()
+    with Terminal.open(_config(args)) as terminal:
+        result = terminal.forwarder().drain(args.timeout)
     print(
         f"forwarded {result.succeeded}, dead letters {result.dead}, retries {result.retries}, "
         f"still queued {result.remaining} ({result.elapsed:.1f} s)"
@@ -139,20 +129,16 @@ def _drain(args: argparse.Namespace) -> int:
 
 
 def _retry(args: argparse.Namespace) -> int:
-    config = _config(args)
-    journal = open_journal(config.store.data_dir)
-    try:
-        new = journal.outbox.retry_dead_letter(
-            args.msgid, new_msgid=msgid_allocator(config, journal).next()
+    with Terminal.open(_config(args)) as terminal:
+        new = terminal.journal.outbox.retry_dead_letter(
+            args.msgid, new_msgid=terminal.allocator.next()
         )
-    finally:
-        journal.close()
     print(f"{args.msgid} queued again as {new.msgid}")
     return 0
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    journal = open_journal(args.data_dir)
+    journal = open_store(*store_files(args.data_dir))
     try:
         journal.outbox.resolve_dead_letter(args.msgid, reason=args.reason)
     except ValueError as err:

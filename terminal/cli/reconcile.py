@@ -11,11 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from kernel.errors import ConfigError
-from offline_store.datadir import open_journal
 from offline_store.reconcile import format_table, report_rows, write_csv
-from terminal.central.client import PlatformClient
+from terminal.app import Terminal
 from terminal.cli.options import add_terminal_options, terminal_config
-from terminal.flows.forwarding import msgid_allocator
 from terminal.flows.reconcile import reconcile_day
 
 
@@ -38,13 +36,8 @@ def _reconcile(args: argparse.Namespace) -> int:
     if args.data_dir is None:
         raise ConfigError("--data-dir is required")
     config = terminal_config(args)
-    journal = open_journal(config.store.data_dir)
-    client = PlatformClient(config, msgid_allocator(config, journal))
-    try:
-        report, platform = reconcile_day(journal, client, config, args.date)
-    finally:
-        client.close()
-        journal.close()
+    with Terminal.open(config) as terminal:
+        report, platform = reconcile_day(terminal.journal, terminal.client, config, args.date)
     rows = report_rows(report) + platform.as_rows()
     print(
         f"reconciliation of {args.date.isoformat()}: "

@@ -6,9 +6,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Callable
-
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+from typing import Any
 
 from kernel.money import ZERO, Money
 from terminal.payment.channel import GatewayChannel, settled
@@ -22,20 +20,27 @@ from terminal.payment.gateway import GatewayClient
 from terminal.payment.results import ChannelKind, PaymentResult, PaymentState, QrOrder
 
 
+def _qr_code(payload: str, **layout: int) -> Any:
+    """A made `qrcode.QRCode`; qrcode (which pulls in Pillow and numpy) is imported only when
+    a code is drawn, so the terminal's commands do not pay for it at start."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, **layout)
+    code.add_data(payload)
+    code.make(fit=True)
+    return code
+
+
 def qr_matrix(payload: str, *, border: int = 4) -> list[list[bool]]:
     """The QR code as rows of modules (True = dark), quiet zone included: for a UI that
     paints its own squares."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border)
-    code.add_data(payload)
-    code.make(fit=True)
-    return [list(row) for row in code.get_matrix()]
+    return [list(row) for row in _qr_code(payload, border=border).get_matrix()]
 
 
 def qr_png(payload: str, *, box_size: int = 8, border: int = 4) -> bytes:
     """The QR code as PNG bytes (Pillow through `qrcode`), ready for a QPixmap or a receipt."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
-    code.add_data(payload)
-    code.make(fit=True)
+    code = _qr_code(payload, box_size=box_size, border=border)
     buffer = io.BytesIO()
     code.make_image().save(buffer, format="PNG")
     return buffer.getvalue()

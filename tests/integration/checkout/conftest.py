@@ -48,7 +48,6 @@ def open_terminal(
     config = replace(config, platform=replace(config.platform, read_timeout=read_timeout))
     return Terminal.open(
         config,
-        gateway_url=gateway.url,
         his_url=platform.url,
         catalogue=load_catalogue(DEFAULT_WORLD),
     )

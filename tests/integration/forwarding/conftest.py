@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from forward_chains import Terminal
 
+from simulators.central.queued_purchases import QueuingTerminal
 from simulators.central.testing import RunningSimulator, start_simulator
 
 
@@ -19,7 +19,7 @@ def sim(tmp_path: Path) -> Iterator[RunningSimulator]:
 
 
 @pytest.fixture
-def terminal(sim: RunningSimulator, tmp_path: Path) -> Iterator[Terminal]:
-    opened = Terminal.open(sim.url, tmp_path / "data")
+def terminal(sim: RunningSimulator, tmp_path: Path) -> Iterator[QueuingTerminal]:
+    opened = QueuingTerminal.open(sim.url, tmp_path / "data")
     yield opened
     opened.close()

@@ -8,14 +8,18 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from forward_chains import PEOPLE, RecordingHooks, Terminal, settled_msgids
-
 from offline_store.forwarder import BreakerState, Forwarder, SendOutcome
+from simulators.central.queued_purchases import (
+    PEOPLE,
+    QueuingTerminal,
+    RecordingHooks,
+    settled_msgids,
+)
 from simulators.central.testing import RunningSimulator
 from terminal.flows.forwarding import PlatformSender, build_forwarder
 
 
-def forwarder(terminal: Terminal, hooks: RecordingHooks, **tuning: Any) -> Forwarder:
+def forwarder(terminal: QueuingTerminal, hooks: RecordingHooks, **tuning: Any) -> Forwarder:
     tuning.setdefault("base_delay", 0.01)
     tuning.setdefault("max_delay", 0.2)
     return build_forwarder(terminal.config, terminal.journal, terminal.client, hooks, **tuning)
@@ -26,7 +30,7 @@ def settlements(sim: RunningSimulator) -> list[dict[str, Any]]:
 
 
 def test_drain_forwards_every_queued_request_once(
-    sim: RunningSimulator, terminal: Terminal
+    sim: RunningSimulator, terminal: QueuingTerminal
 ) -> None:
     queued = [terminal.queue_purchase(PEOPLE[i % 6]) for i in range(12)]
     hooks = RecordingHooks()
@@ -40,7 +44,7 @@ def test_drain_forwards_every_queued_request_once(
 
 
 def test_faults_on_every_path_still_settle_each_purchase_exactly_once(
-    sim: RunningSimulator, terminal: Terminal
+    sim: RunningSimulator, terminal: QueuingTerminal
 ) -> None:
     queued = [terminal.queue_purchase(PEOPLE[i % 8]) for i in range(16)]
     rules = [
@@ -62,7 +66,7 @@ def test_faults_on_every_path_still_settle_each_purchase_exactly_once(
 
 
 def test_refusal_becomes_a_dead_letter_and_holds_back_only_that_person(
-    sim: RunningSimulator, terminal: Terminal
+    sim: RunningSimulator, terminal: QueuingTerminal
 ) -> None:
     _, refused = terminal.queue_purchase(PEOPLE[0], medfee_sumamt="999.99")
     _, behind = terminal.queue_purchase(PEOPLE[0])
@@ -109,7 +113,7 @@ class _ConcurrencyProbe:
 
 
 def test_each_persons_order_is_kept_while_people_go_in_parallel(
-    sim: RunningSimulator, terminal: Terminal
+    sim: RunningSimulator, terminal: QueuingTerminal
 ) -> None:
     per_person: dict[str, list[str]] = {}
     for round_ in range(3):
@@ -139,7 +143,7 @@ def wait_for(condition: Any, timeout: float = 30.0) -> None:
 
 
 def test_breaker_opens_when_offline_and_closes_after_a_probe_succeeds(
-    sim: RunningSimulator, terminal: Terminal
+    sim: RunningSimulator, terminal: QueuingTerminal
 ) -> None:
     sim.control("POST", "/_sim/faults", {"rules": [{"mode": "offline", "probability": 1}]})
     for person in PEOPLE[:4]:
@@ -161,7 +165,7 @@ def test_breaker_opens_when_offline_and_closes_after_a_probe_succeeds(
 
 
 def test_reverse_strategy_undoes_an_unknown_settlement_then_settles_under_a_new_msgid(
-    sim: RunningSimulator, terminal: Terminal
+    sim: RunningSimulator, terminal: QueuingTerminal
 ) -> None:
     tx_id, (_, original) = terminal.queue_purchase(PEOPLE[0])
     sim.control(

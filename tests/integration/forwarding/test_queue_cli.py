@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from forward_chains import PEOPLE, Terminal
 
+from simulators.central.queued_purchases import PEOPLE, QueuingTerminal
 from simulators.central.testing import RunningSimulator
 from terminal.cli import main
 
@@ -24,7 +24,10 @@ def cli_status(capsys: pytest.CaptureFixture[str], data_dir: Path) -> dict:
 
 
 def test_status_shows_what_waits_and_drain_forwards_it(
-    sim: RunningSimulator, terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sim: RunningSimulator,
+    terminal: QueuingTerminal,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data_dir = tmp_path / "data"
     for person in PEOPLE[:3]:
@@ -55,7 +58,10 @@ def test_status_shows_what_waits_and_drain_forwards_it(
 
 
 def test_a_dead_letter_is_listed_then_retried_or_resolved(
-    sim: RunningSimulator, terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sim: RunningSimulator,
+    terminal: QueuingTerminal,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data_dir = tmp_path / "data"
     _, (_, refused) = terminal.queue_purchase(PEOPLE[0], medfee_sumamt="999.99")
@@ -93,7 +99,7 @@ def test_a_dead_letter_is_listed_then_retried_or_resolved(
 
 
 def test_resolving_without_a_reason_is_refused(
-    terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    terminal: QueuingTerminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, _ = run(
         capsys, "queue", "resolve", "X" * 30, "--data-dir", str(tmp_path / "data"), "--reason", " "

@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from forward_chains import BILL, PEOPLE, Terminal
 
 from kernel.money import Money, money_sum
 from offline_store.reconcile import day_report
+from simulators.central.queued_purchases import BILL, PEOPLE, QueuingTerminal
 from simulators.central.testing import (
     PHARMACY,
     Patient,
@@ -27,7 +27,7 @@ from terminal.flows.reconcile import reconcile_day
 
 
 @pytest.fixture
-def forwarded(sim: RunningSimulator, terminal: Terminal) -> Terminal:
+def forwarded(sim: RunningSimulator, terminal: QueuingTerminal) -> QueuingTerminal:
     """Four offline purchases (three 310, one 390) forwarded and landed."""
     for person in (PEOPLE[0], PEOPLE[1], PEOPLE[2], PEOPLE[10]):
         terminal.queue_purchase(person)
@@ -37,7 +37,7 @@ def forwarded(sim: RunningSimulator, terminal: Terminal) -> Terminal:
     return terminal
 
 
-def settle_behind_the_terminals_back(sim: RunningSimulator, terminal: Terminal) -> str:
+def settle_behind_the_terminals_back(sim: RunningSimulator, terminal: QueuingTerminal) -> str:
     psn_no, _, insutype = PEOPLE[3]
     answer = PlatformClient(sim.url, fixmedins_code=PHARMACY).call(
         "2102", pharmacy_input(Patient(psn_no, insutype), BILL, terminal.scope), insuplc="440300"
@@ -47,7 +47,7 @@ def settle_behind_the_terminals_back(sim: RunningSimulator, terminal: Terminal) 
 
 
 def test_the_report_totals_the_journals_settlements_per_insurance_type(
-    sim: RunningSimulator, forwarded: Terminal
+    sim: RunningSimulator, forwarded: QueuingTerminal
 ) -> None:
     report = day_report(forwarded.journal, date.today())
 
@@ -64,7 +64,7 @@ def test_the_report_totals_the_journals_settlements_per_insurance_type(
 
 
 def test_a_day_the_platform_agrees_with_balances_without_a_detail_check(
-    forwarded: Terminal,
+    forwarded: QueuingTerminal,
 ) -> None:
     _, result = reconcile_day(forwarded.journal, forwarded.client, forwarded.config, date.today())
 
@@ -73,7 +73,7 @@ def test_a_day_the_platform_agrees_with_balances_without_a_detail_check(
 
 
 def test_a_settlement_the_terminal_never_made_is_reported_by_the_detail_check(
-    sim: RunningSimulator, forwarded: Terminal
+    sim: RunningSimulator, forwarded: QueuingTerminal
 ) -> None:
     stranger = settle_behind_the_terminals_back(sim, forwarded)
 
@@ -89,7 +89,10 @@ def test_a_settlement_the_terminal_never_made_is_reported_by_the_detail_check(
 
 
 def test_the_command_prints_the_table_and_writes_the_csv(
-    sim: RunningSimulator, forwarded: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sim: RunningSimulator,
+    forwarded: QueuingTerminal,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     stranger = settle_behind_the_terminals_back(sim, forwarded)
     out = tmp_path / "day.csv"

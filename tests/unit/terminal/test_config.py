@@ -138,13 +138,20 @@ def test_environment_overrides_are_typed_by_their_key() -> None:
         "MEDTERM__TERMINAL__SLOT": "7",
         "MEDTERM__OFFLINE__MAX_TX_FUND_AMOUNT": "100.00",
         "MEDTERM__DEVICES__PRINTER__PORT": "/dev/pts/9",
+        "MEDTERM__DEVICES__PRINTER__WIDTH": "48",
+        "MEDTERM__FACE__THRESHOLD": "0.55",
+        "MEDTERM__PAYMENT__QR_TIMEOUT": "90",
         "PATH": "/usr/bin",
     }
-    config = TerminalConfig.from_mapping(minimal(), overrides=env_overrides(env))
+    data = {**minimal(), "devices": {"printer": {"kind": "escpos-serial", "port": "/dev/ttyS0"}}}
+    config = TerminalConfig.from_mapping(data, overrides=env_overrides(env))
     assert config.platform.read_timeout == 2.5
     assert config.terminal.slot == 7
     assert config.offline.max_tx_fund_amount == Money("100.00")
-    assert config.devices["printer"]["port"] == "/dev/pts/9"
+    printer = config.devices["printer"].options
+    assert (printer["port"], printer["width"]) == ("/dev/pts/9", 48)
+    assert config.face.threshold == 0.55
+    assert config.payment.qr_timeout == 90.0
 
 
 def test_a_bad_environment_override_names_the_key() -> None:
@@ -159,12 +166,14 @@ def test_an_override_of_an_unknown_key_is_refused() -> None:
         TerminalConfig.from_mapping(minimal(), overrides=overrides)
 
 
-def test_raw_sections_are_read_only() -> None:
+def test_the_devices_section_is_read_only() -> None:
     data = minimal()
-    data["devices"] = {"scanner": {"port": "/dev/ttyS0"}}
+    data["devices"] = {"scanner": {"kind": "serial", "port": "/dev/ttyS0"}}
     config = TerminalConfig.from_mapping(data)
     with pytest.raises(TypeError):
-        config.devices["scanner"]["port"] = "/dev/ttyS1"  # type: ignore[index]
+        config.devices["scanner"].options["port"] = "/dev/ttyS1"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        config.devices["printer"] = config.devices["scanner"]  # type: ignore[index]
 
 
 def test_unparsable_toml_is_a_config_file_error(tmp_path: Path) -> None:
@@ -205,7 +214,9 @@ toml_values = st.recursive(
 
 
 @given(
-    section=st.sampled_from(["terminal", "platform", "store", "offline", "devices", "nope"]),
+    section=st.sampled_from(
+        ["terminal", "platform", "store", "offline", "devices", "face", "payment", "nope"]
+    ),
     key=st.sampled_from(
         [
             "slot",
@@ -222,6 +233,14 @@ toml_values = st.recursive(
             "max_tx_fund_amount",
             "max_outstanding_count",
             "platform_public_keys",
+            "institution_level",
+            "gateway_url",
+            "qr_timeout",
+            "paycode_poll_interval",
+            "threshold",
+            "liveness",
+            "detect_width",
+            "printer",
             "x",
         ]
     ),

@@ -1,4 +1,5 @@
-"""Queued offline purchases for forwarder tests and the drain benchmark.
+"""Queued offline purchases against the platform simulator, for the forwarder's tests and the
+drain benchmark (here rather than in tests/, so the benchmarks import nothing from tests/).
 
 A pharmacy purchase queues two placeholder-free requests per transaction, as an offline
 purchase does: 1101 (who) then 2102 (the settlement). The 2102 body's scope amounts come from
@@ -71,8 +72,10 @@ def pharmacy_config(
 
 
 @dataclass
-class Terminal:
-    """One pharmacy terminal's journal and platform client (both real)."""
+class QueuingTerminal:
+    """One pharmacy terminal's journal and platform client (both real), reduced to queueing
+    offline purchases for a forwarder (the application's own `terminal.app.Terminal` runs the
+    whole checkout)."""
 
     config: TerminalConfig
     journal: Journal
@@ -81,7 +84,9 @@ class Terminal:
     estimate: Breakdown
 
     @classmethod
-    def open(cls, sim_url: str, data_dir: Path, *, slot: int = 1, **platform: Any) -> Terminal:
+    def open(
+        cls, sim_url: str, data_dir: Path, *, slot: int = 1, **platform: Any
+    ) -> QueuingTerminal:
         config = pharmacy_config(sim_url, data_dir, slot=slot, **platform)
         journal = open_journal(data_dir)
         client = TerminalClient(config, msgid_allocator(config, journal))
