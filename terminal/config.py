@@ -31,7 +31,7 @@ from terminal.flows.offline_policy import OfflineLimits, OfflineMode
 
 DEFAULT_PATH = Path("/etc/medterm/terminal.toml")
 ENV_PREFIX = "MEDTERM__"
-RAW_SECTIONS = ("devices", "face", "payment")
+RAW_SECTIONS = ("devices", "face", "payment", "kiosk")
 
 
 class ConfigFileError(ConfigError):
@@ -116,6 +116,7 @@ class TerminalConfig:
     devices: Mapping[str, Any]
     face: Mapping[str, Any]
     payment: Mapping[str, Any] = field(repr=False)  # may hold channel credentials
+    kiosk: Mapping[str, Any] = field(default_factory=dict)  # checked by the journey's settings
 
     @classmethod
     def from_mapping(

@@ -151,3 +151,30 @@ class Bridge(QObject):
     def shutdown(self) -> None:
         for executor in self._executors.values():
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+class BridgeRunner:
+    """The journey's `Runner` (terminal.flows.journey) over the bridge: blocking steps on the
+    saga worker, answers and progress back on the GUI thread."""
+
+    def __init__(self, bridge: Bridge, worker: Worker = Worker.SAGA) -> None:
+        self._bridge = bridge
+        self._worker = worker
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        *,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        timeout: float,
+        waiting_for: str,
+        cancel_event: threading.Event | None = None,
+    ) -> Task:
+        return self._bridge.submit(
+            fn, on_done=on_done, on_error=on_error, timeout=timeout, waiting_for=waiting_for,
+            worker=self._worker, cancel_event=cancel_event,
+        )
+
+    def post(self, fn: Callable[[], None]) -> None:
+        self._bridge.run_on_main(fn)
