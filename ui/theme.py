@@ -146,7 +146,8 @@ QPushButton[role="primary"] {{ background: {c(Role.PRIMARY)}; color: {c(Role.ON_
 QPushButton[role="key"] {{ min-width: {size.keypad_px}px; min-height: {size.keypad_px}px;
     font-size: {size.prompt_pt}pt; }}
 QPushButton:focus {{ outline: none; border: 4px solid {c(Role.FOCUS)}; }}
-QPushButton:disabled {{ color: {c(Role.MUTED)}; }}
+QPushButton:disabled, QPushButton[role="primary"]:disabled {{
+    background: {c(Role.SECONDARY)}; color: {c(Role.MUTED)}; font-weight: normal; }}
 QTableWidget {{ background: {c(Role.WINDOW)}; gridline-color: {c(Role.MUTED)}; }}
 QHeaderView::section {{ background: {c(Role.SECONDARY)}; color: {c(Role.ON_SECONDARY)};
     padding: 6px; border: none; font-weight: bold; }}

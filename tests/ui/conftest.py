@@ -77,7 +77,7 @@ class Kiosk:
             technician_pin_sha256="8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92",
         )
         qtbot.addWidget(self.window)
-        self.window.resize(1280, 1024)
+        self.window.setFixedSize(1280, 1024)  # the kiosk's screen, as full screen fixes it
         self.window.show()
         qtbot.waitExposed(self.window)
         qtbot.wait(50)  # the first paint (fonts loading) is start-up, not a running screen

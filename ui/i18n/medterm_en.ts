@@ -4,62 +4,67 @@
 <context>
     <name>BreakdownPage</name>
     <message>
-        <location filename="../kiosk/breakdown.py" line="51"/>
+        <location filename="../kiosk/breakdown.py" line="57"/>
         <source>全自费项目:不在医保目录内(丙类)的药品和项目,医保不报销。</source>
         <translation>Fully self-paid: drugs and services outside the insurance list (class C) are not covered.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="52"/>
+        <location filename="../kiosk/breakdown.py" line="58"/>
         <source>超出限价部分:价格高于医保支付标准,超出的部分由个人支付。</source>
         <translation>Over the price limit: the price is above the insurance&apos;s standard; you pay the part above it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="53"/>
+        <location filename="../kiosk/breakdown.py" line="59"/>
         <source>乙类先行自付:乙类药品和项目先由个人按比例支付一部分。</source>
         <translation>Class B share: for class B drugs and services you first pay a fixed share yourself.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="54"/>
+        <location filename="../kiosk/breakdown.py" line="60"/>
         <source>起付线:本年度累计费用未达到起付标准的部分,由个人支付。</source>
         <translation>Deductible: this year&apos;s costs below the deductible are paid by you.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="55"/>
+        <location filename="../kiosk/breakdown.py" line="61"/>
         <source>统筹内个人负担:医保按比例报销后,剩余比例由个人支付。</source>
         <translation>Your share: the insurance pays its percentage, you pay the rest.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="59"/>
+        <location filename="../kiosk/breakdown.py" line="65"/>
         <source>医保结算明细</source>
         <translation>Your insurance breakdown</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="61"/>
+        <location filename="../kiosk/breakdown.py" line="67"/>
         <source>医保平台暂时无法连接:以下为预估金额,联网后以平台结算为准。</source>
-        <translation>The insurance platform cannot be reached: these amounts are an estimate; the platform&apos;s settlement counts once it is back.</translation>
+        <translation>Insurance platform offline: these amounts are an estimate until it is back.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="65"/>
+        <location filename="../kiosk/breakdown.py" line="81"/>
+        <source>返回明细</source>
+        <translation>Back to the breakdown</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="82"/>
         <source>还需支付 {amount} 元</source>
         <translation>Left to pay: {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="66"/>
+        <location filename="../kiosk/breakdown.py" line="83"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="67"/>
+        <location filename="../kiosk/breakdown.py" line="84"/>
         <source>手机扫码支付</source>
         <translation>Scan with your phone</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="68"/>
+        <location filename="../kiosk/breakdown.py" line="85"/>
         <source>出示付款码</source>
         <translation>Show payment code</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="69"/>
+        <location filename="../kiosk/breakdown.py" line="86"/>
         <source>确认结算</source>
         <translation>Confirm</translation>
     </message>
@@ -67,62 +72,67 @@
 <context>
     <name>BreakdownView</name>
     <message>
-        <location filename="../widgets/breakdown.py" line="92"/>
+        <location filename="../widgets/breakdown.py" line="109"/>
         <source>医疗费用总额</source>
         <translation>Total medical costs</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="93"/>
+        <location filename="../widgets/breakdown.py" line="110"/>
         <source>医保基金支付</source>
         <translation>Paid by the insurance fund</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="94"/>
+        <location filename="../widgets/breakdown.py" line="111"/>
         <source>个人账户支付</source>
         <translation>Paid from your personal account</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="95"/>
+        <location filename="../widgets/breakdown.py" line="112"/>
         <source>家庭共济账户支付</source>
         <translation>Paid from a family member&apos;s account</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="96"/>
+        <location filename="../widgets/breakdown.py" line="113"/>
         <source>还需您支付</source>
         <translation>Left for you to pay</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="97"/>
+        <location filename="../widgets/breakdown.py" line="135"/>
+        <source>还需您支付(点击查看原因)</source>
+        <translation>Left for you to pay (tap for why)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="114"/>
         <source>其中:全自费项目(点击查看原因)</source>
         <translation>of which: fully self-paid items (tap for why)</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="98"/>
+        <location filename="../widgets/breakdown.py" line="115"/>
         <source>其中:超出限价部分(点击查看原因)</source>
         <translation>of which: over the price limit (tap for why)</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="99"/>
+        <location filename="../widgets/breakdown.py" line="116"/>
         <source>其中:乙类先行自付(点击查看原因)</source>
         <translation>of which: class B share (tap for why)</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="100"/>
+        <location filename="../widgets/breakdown.py" line="117"/>
         <source>其中:起付线以下(点击查看原因)</source>
         <translation>of which: below the deductible (tap for why)</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="101"/>
+        <location filename="../widgets/breakdown.py" line="118"/>
         <source>其中:统筹内个人负担(点击查看原因)</source>
         <translation>of which: your share of covered costs (tap for why)</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="113"/>
+        <location filename="../widgets/breakdown.py" line="130"/>
         <source>项目</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="113"/>
+        <location filename="../widgets/breakdown.py" line="130"/>
         <source>金额(元)</source>
         <translation>Amount (yuan)</translation>
     </message>
@@ -179,7 +189,7 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk/window.py" line="126"/>
+        <location filename="../kiosk/window.py" line="128"/>
         <source>医保平台暂时无法连接:现在可以先自费缴费,联网后自动补办医保结算。</source>
         <translation>The insurance platform cannot be reached: you can pay yourself now; the insurance settlement is done automatically when it is back.</translation>
     </message>
@@ -449,42 +459,42 @@ Go to the staffed window with this slip; do not pay again.</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../kiosk/welcome.py" line="30"/>
+        <location filename="../kiosk/welcome.py" line="31"/>
         <source>欢迎使用医保自助缴费</source>
         <translation>Welcome to insurance self-service payment</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="31"/>
+        <location filename="../kiosk/welcome.py" line="32"/>
         <source>请插入社保卡(芯片朝里)</source>
         <translation>Insert your social security card (chip first)</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="32"/>
+        <location filename="../kiosk/welcome.py" line="33"/>
         <source>或将医保电子凭证二维码对准扫描口</source>
         <translation>or hold your insurance e-voucher QR code to the scanner</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="33"/>
+        <location filename="../kiosk/welcome.py" line="34"/>
         <source>或将身份证放在感应区</source>
         <translation>or place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="34"/>
+        <location filename="../kiosk/welcome.py" line="35"/>
         <source>刷脸识别</source>
         <translation>Pay by face</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="35"/>
+        <location filename="../kiosk/welcome.py" line="36"/>
         <source>English</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="36"/>
+        <location filename="../kiosk/welcome.py" line="37"/>
         <source>标准模式</source>
         <translation>Standard mode</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="36"/>
+        <location filename="../kiosk/welcome.py" line="37"/>
         <source>长辈模式(大字)</source>
         <translation>Elder mode (large text)</translation>
     </message>

@@ -9,7 +9,8 @@ from kernel.money import ZERO
 from terminal.flows.journey import Event, PayMethod, Step, View
 from ui.kiosk.pages import Page, page_for
 from ui.widgets import label
-from ui.widgets.breakdown import BreakdownView
+from ui.widgets.breakdown import BreakdownView, self_pay_reasons
+from ui.widgets.buttons import BigButton
 
 
 @page_for(Step.BREAKDOWN)
@@ -23,8 +24,12 @@ class BreakdownPage(Page):
         self.why = label("breakdown-why", "muted")
         self.due = label("breakdown-due", "amount")
         self.body.addWidget(self.estimate)
-        self.body.addWidget(self.view_widget, 1)
+        self.body.addWidget(self.view_widget)
         self.body.addWidget(self.why)
+        self.lines = BigButton("breakdown-lines")
+        self.lines.clicked.connect(lambda: self._explain(""))
+        self.body.addWidget(self.lines)
+        self.body.addStretch(1)
         self.body.addWidget(self.due)
         self._why_key = ""
         self.cancel = self.button("cancel", Event.CANCEL)
@@ -35,6 +40,7 @@ class BreakdownPage(Page):
     def show_view(self, view: View) -> None:
         self._why_key = ""
         self.view_widget.high_contrast = self.look.high_contrast
+        self.view_widget.compact = self.look.elder
         self.view_widget.show_breakdown(view.breakdown)
         paying = view.due > ZERO
         self.qr.setVisible(paying)
@@ -60,8 +66,19 @@ class BreakdownPage(Page):
         self.estimate.setText(
             self.tr("医保平台暂时无法连接:以下为预估金额,联网后以平台结算为准。")
         )
-        self.why.setText(self.reasons().get(self._why_key, ""))
+        reasons = self.reasons()
+        if self._why_key == "cash" and self.view.breakdown is not None:
+            keys = self_pay_reasons(self.view.breakdown)
+            self.why.setText("\n".join(reasons[key] for key in keys))
+        else:
+            self.why.setText(reasons.get(self._why_key, ""))
         self.why.setVisible(bool(self._why_key))
+        # the words take the place of the bar (and, in elder mode's larger type, of the
+        # whole breakdown, back at a tap), so the screen never grows past the display
+        self.view_widget.bar.setVisible(not self._why_key)
+        self.view_widget.table.setVisible(not (self._why_key and self.look.elder))
+        self.lines.setVisible(bool(self._why_key))
+        self.lines.set_label(self.tr("返回明细"))
         self.due.setText(self.tr("还需支付 {amount} 元").format(amount=self.view.due))
         self.cancel.set_label(self.tr("取消"))
         self.qr.set_label(self.tr("手机扫码支付"))

@@ -18,6 +18,7 @@ class WelcomePage(Page):
 
     def build(self) -> None:
         self.ways = [label(f"welcome-way-{i}", "") for i in range(3)]
+        self.body.addStretch(1)
         for way in self.ways:
             way.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.body.addWidget(way)

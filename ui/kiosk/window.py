@@ -68,6 +68,7 @@ class KioskWindow(Retranslating):
         self.stack.addWidget(self.technician)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.identity.setContentsMargins(look.sizes.spacing_px, look.sizes.spacing_px // 2, 0, 0)
         layout.addWidget(self.identity)
         layout.addWidget(self.offline)
         layout.addWidget(self.stack, 1)
@@ -106,7 +107,8 @@ class KioskWindow(Retranslating):
         else:
             self.identity.clear_person()
         self.identity.setVisible(view.person is not None)
-        self.offline.setVisible(view.offline)
+        # the breakdown says it itself, with what offline means for its amounts
+        self.offline.setVisible(view.offline and view.step is not Step.BREAKDOWN)
         self._show_countdown(view)
 
     def _show_countdown(self, view: View) -> None:

@@ -50,10 +50,22 @@ class Line:
     explains: bool  # a tap says why
 
 
-def lines_of(breakdown: Breakdown) -> list[Line]:
-    """The table's lines: the total, who pays, then each non-zero reason for self-pay."""
+def self_pay_reasons(breakdown: Breakdown) -> list[str]:
+    """The keys of the reasons that made part of this bill the patient's own."""
+    return [key for key, name in REASONS if getattr(breakdown, name) > ZERO]
+
+
+def lines_of(breakdown: Breakdown, compact: bool = False) -> list[Line]:
+    """The table's lines: the total, who pays (what is left always), then each non-zero
+    reason for self-pay; ``compact`` (elder mode: fewer lines a screen) leaves the reasons
+    out and lets the "left to pay" line explain them all at once."""
     lines = [Line("total", breakdown.medfee_sumamt, False)]
-    lines += [Line(key, getattr(breakdown, name), False) for key, name, _, _ in PAYERS]
+    for key, name, _, _ in PAYERS:  # a payer who pays nothing is left out; "left" never
+        amount = getattr(breakdown, name)
+        if amount > ZERO or key == "cash":
+            lines.append(Line(key, amount, compact and key == "cash"))
+    if compact:
+        return lines
     for key, name in REASONS:
         amount: Money = getattr(breakdown, name)
         if amount > ZERO:
@@ -68,6 +80,7 @@ class BreakdownView(Retranslating):
         super().__init__(parent)
         identify(self, ident)
         self.high_contrast = False
+        self.compact = False
         self.bar = StackedBar(f"{ident}-bar", self)
         self.table = QTableWidget(0, 2)
         identify(self.table, f"{ident}-table", "")
@@ -75,6 +88,10 @@ class BreakdownView(Retranslating):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # every line shown at once: a patient does not scroll a bill
+        self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -83,7 +100,7 @@ class BreakdownView(Retranslating):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         self._lines: list[Line] = []
         self.retranslate()
 
@@ -102,7 +119,7 @@ class BreakdownView(Retranslating):
         }
 
     def show_breakdown(self, breakdown: Breakdown | None) -> None:
-        self._lines = lines_of(breakdown) if breakdown is not None else []
+        self._lines = lines_of(breakdown, self.compact) if breakdown is not None else []
         self.bar.set_amounts(
             {key: getattr(breakdown, name) for key, name, _, _ in PAYERS} if breakdown else {}
         )
@@ -113,7 +130,10 @@ class BreakdownView(Retranslating):
         self.table.setHorizontalHeaderLabels([self.tr("项目"), self.tr("金额(元)")])
         self.table.setRowCount(len(self._lines))
         for row, line in enumerate(self._lines):
-            name = QTableWidgetItem(names[line.key])
+            text = names[line.key]
+            if line.key == "cash" and line.explains:  # the legend keeps the plain words
+                text = self.tr("还需您支付(点击查看原因)")
+            name = QTableWidgetItem(text)
             amount = QTableWidgetItem(str(line.amount))
             amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if line.key in ("total", "cash"):

@@ -11,7 +11,7 @@ from conftest import all_texts
 from journey_fakes import VOUCHER
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from kernel.masking import mask_id, mask_name
@@ -31,6 +31,17 @@ FULL = View(
 
 def shown(kiosk: object) -> QWidget:
     return kiosk.window.current_page()  # type: ignore[attr-defined]
+
+
+def assert_nothing_clipped(page: QWidget) -> None:
+    """On the kiosk's 1280x1024 screen, every label shown has the height its text needs."""
+    for widget in page.findChildren(QLabel):
+        if widget.isVisibleTo(page) and widget.text():
+            needed = widget.heightForWidth(widget.width())
+            assert widget.height() >= needed, f"{widget.objectName()} clipped"
+    for table in page.findChildren(QTableWidget):  # a bill is never scrolled
+        if table.isVisibleTo(page):
+            assert table.height() >= table.sizeHint().height(), f"{table.objectName()} clipped"
 
 
 def to_breakdown(qtbot: QtBot, kiosk: object) -> None:
@@ -123,6 +134,7 @@ def test_elder_mode_meets_the_guidance_sizes(qtbot: QtBot, make_kiosk) -> None:
     kiosk.window.render(dataclasses.replace(FULL, step=Step.PIN))
     page = shown(kiosk)
     qtbot.waitExposed(kiosk.window)
+    assert_nothing_clipped(page)
     prompt = page.findChild(QLabel, "pin-prompt")
     assert QFontInfo(prompt.font()).pointSize() >= theme.ELDER_PROMPT_PT
     assert QFontInfo(page.findChild(QLabel, "pin-error").font()).pointSize() >= theme.ELDER_BODY_PT
@@ -256,3 +268,34 @@ def test_lockdown_is_frameless_and_on_top(make_kiosk) -> None:
     flags = kiosk.window.windowFlags()
     assert flags & Qt.WindowType.FramelessWindowHint
     assert flags & Qt.WindowType.WindowStaysOnTopHint
+
+
+def test_elder_mode_shows_fewer_lines_and_the_left_to_pay_line_explains_them_all(
+    qtbot: QtBot, make_kiosk
+) -> None:
+    kiosk = make_kiosk(Look(elder=True))
+    kiosk.window.render(dataclasses.replace(FULL, step=Step.BREAKDOWN))
+    page = shown(kiosk)
+    table = page.view_widget.table
+    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert not any("其中" in name for name in names)
+    table.cellClicked.emit(next(r for r, n in enumerate(names) if "还需您支付" in n), 0)
+    assert "丙类" in page.why.text() and "起付" in page.why.text()
+    qtbot.wait(20)
+    assert_nothing_clipped(page)
+    page.lines.click()
+    assert page.view_widget.table.isVisibleTo(page) and not page.why.isVisibleTo(page)
+
+
+@pytest.mark.parametrize("language", list(Language))
+@pytest.mark.parametrize("elder", [False, True])
+def test_every_page_fits_the_screen_unclipped(
+    qtbot: QtBot, make_kiosk, elder: bool, language: Language
+) -> None:
+    kiosk = make_kiosk(Look(elder=elder))
+    kiosk.translations.switch(language)
+    qtbot.wait(10)  # LanguageChange reaches the pages
+    for step in Step:
+        kiosk.window.render(dataclasses.replace(FULL, step=step, offline=True))
+        qtbot.wait(10)
+        assert_nothing_clipped(shown(kiosk))
