@@ -45,3 +45,9 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   "$venv/bin/python" -m pip install -q --no-deps face_recognition
   echo "$want" >"$stamp"
 fi
+
+# The screens' translations: .ts (in git) -> .qm (build output) with the PySide6 wheel's
+# lrelease. Every run, because it is quick and a changed .ts must not leave a stale .qm;
+# `set -e` fails the install when lrelease fails.
+"$venv/bin/python" -c "import ui.i18n as t; print('devenv: built', *(p.name for p in t.build()))"
+

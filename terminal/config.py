@@ -153,6 +153,7 @@ class TerminalConfig:
     payment: PaymentSection
     face: FaceSettings
     devices: Mapping[str, DeviceEntry]  # read-only, in the table's order
+    kiosk: Mapping[str, Any] = field(default_factory=dict)  # checked by the journey's settings
 
     @classmethod
     def from_mapping(
@@ -361,8 +362,9 @@ _SCHEMA: dict[str, dict[str, tuple[_Kind, Any]]] = {
         "read_timeout": (_positive_number(), 10),
     },
 }
-# Sections checked by their owners (the device registry, the face settings), not by _SCHEMA.
-OWNED_SECTIONS = ("devices", "face")
+# Sections checked by their owners (the device registry, the face settings, the kiosk
+# journey's settings), not by _SCHEMA.
+OWNED_SECTIONS = ("devices", "face", "kiosk")
 
 
 class _Builder:
@@ -398,6 +400,7 @@ class _Builder:
             payment=self._payment(values["payment"]),
             face=self._face(),
             devices=self._devices(),
+            kiosk=dict(self._table("kiosk")),
         )
 
     def _table(self, name: str) -> Mapping[str, Any]:

@@ -1,0 +1,660 @@
+"""The patient's journey at a kiosk, as a state machine with no Qt in it.
+
+The screens only render `Journey.view` and send events (`Journey.send`); every rule of what
+follows what lives here, in `TRANSITIONS`, and runs and is tested without a QApplication. The
+model is Electrum's wizard navmap: a table from (step, event) to the next step; entering a step
+may start blocking work (identify, pre-settle, pay, settle), which goes through the injected
+`Runner` (the Qt bridge in the kiosk, a synchronous runner in the unit tests) and comes back as
+an event.
+
+Time is the caller's: `tick(now)` (monotonic seconds) fires the step's deadline. Every step a
+patient can walk away from has the idle timeout (default 90 s); it leads to "still there?"
+with its own 10 s, and then back to the start with the previous patient's data dropped
+(`view` is replaced by an empty one). Payment and settlement steps have no idle timeout: the
+patient's money is moving, and their own timeouts (the payment's, the bridge's) decide.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any, Protocol
+
+from drivers.printer.errors import PaperOutError
+from drivers.smartcard.errors import CardRemovedError, PinBlockedError, PinRequiredError
+from drivers.smartcard.errors import WrongPinError as CardWrongPin
+from kernel.breakdown import Breakdown
+from kernel.errors import ConfigError, MedtermError
+from kernel.money import ZERO, Money
+from kernel.states import TxKind
+from terminal.flows.bill import BillLine, lines_from_orders
+from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
+from terminal.his import HisOrder
+from terminal.payment.errors import PaymentCancelled, PaymentTimeout
+
+log = logging.getLogger("terminal.journey")
+
+# --------------------------------------------------------------------------- the ports
+
+
+class CancelToken(Protocol):
+    """What a cancellable wait watches (a `threading.Event` is one)."""
+
+    def is_set(self) -> bool: ...
+
+
+class Collector(Protocol):
+    """How the self-pay part is taken (terminal.flows.checkout.Collector)."""
+
+    channel: str
+
+    def __call__(self, order_no: str, amount: Money) -> Any: ...
+
+
+class CheckoutSession(Protocol):
+    """One patient's steppable checkout (the lead's `saga.begin(kind)` object)."""
+
+    tx_id: str
+    offline: bool
+
+    def identify(self, credential: Credential) -> IdentifiedPerson: ...
+    def unpaid_orders(self) -> list[HisOrder]: ...
+    def bill(self, lines: Sequence[BillLine] = ()) -> tuple[BillLine, ...]: ...
+    def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown: ...
+    def confirm(self) -> Money: ...
+    def pay(self, collect: Collector, *, cancel: CancelToken, timeout: float) -> Money: ...
+    def settle(self) -> Breakdown: ...
+    def complete(self) -> Any: ...
+    def cancel(self, reason: str) -> None: ...
+
+
+class CheckoutPort(Protocol):
+    def begin(self, kind: TxKind) -> CheckoutSession: ...
+
+
+class CardPort(Protocol):
+    """The card reader as the journey needs it: the card in the slot as a credential."""
+
+    def read_credential(self, pin: str | None) -> Credential: ...
+
+
+class PayMethod(StrEnum):
+    QR = "qr"  # the patient scans the terminal's code with a phone
+    PAYMENT_CODE = "paycode"  # the patient shows their 付款码 to the scanner
+    CREDIT = "credit"  # 信用就医
+
+
+class PaymentProgress(StrEnum):
+    WAITING_FOR_QR = "waiting_for_qr"
+    PAID = "paid"
+    EXPIRED = "expired"  # the QR code's order closed before it was paid
+
+
+# make_collector(method, report) -> Collector; `report(progress, qr_url)` may be called from
+# any thread (the runner brings it back to the journey's thread).
+CollectorFactory = Callable[[PayMethod, Callable[[PaymentProgress, str], None]], Collector]
+
+
+class Handle(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Runner(Protocol):
+    """Where the blocking work runs and how its answer comes back (ui.bridge in the kiosk)."""
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        *,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        timeout: float,
+        waiting_for: str,
+        cancel_event: threading.Event | None = None,
+    ) -> Handle: ...
+
+    def post(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on the journey's own thread, soon (from any thread)."""
+
+
+# --------------------------------------------------------------------------- settings
+
+
+class JourneySettingsError(ConfigError):
+    code = "E250"
+    message_zh = "自助机流程配置错误"
+    message_en = "the kiosk's [kiosk] settings are invalid"
+    action = "Correct the named key in the [kiosk] section of terminal.toml and restart."
+    action_zh = "请修改 terminal.toml 中 [kiosk] 部分里指出的配置项后重新启动。"
+
+
+@dataclass(frozen=True)
+class JourneySettings:
+    """The `[kiosk]` section of terminal.toml; every time is in seconds."""
+
+    idle_s: float = 90.0  # no touch for this long: "still there?"
+    still_there_s: float = 10.0  # then back to the start, the patient's data wiped
+    pay_timeout_s: float = 120.0  # the QR or payment code must be paid within this
+    notice_s: float = 20.0  # a problem screen (card pulled out...) returns to the start
+    wait_s: float = 30.0  # the longest any one step of the core may take
+    elder_factor: float = 1.5  # elder mode: every patient-facing time is this much longer
+    kind: TxKind = TxKind.OUTPATIENT
+
+    @classmethod
+    def from_mapping(cls, table: Mapping[str, Any]) -> JourneySettings:
+        defaults = cls()
+        values: dict[str, Any] = {}
+        for key, raw in table.items():
+            if key == "kind":
+                if raw not in {k.value for k in TxKind}:
+                    raise JourneySettingsError("kiosk.kind must be 'outpatient' or 'pharmacy'")
+                values[key] = TxKind(raw)
+                continue
+            if not hasattr(defaults, key):
+                raise JourneySettingsError(f"kiosk.{key} is not a known key")
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
+                raise JourneySettingsError(f"kiosk.{key} must be a positive number of seconds")
+            values[key] = float(raw)
+        if values.get("elder_factor", 1.0) < 1.0:
+            raise JourneySettingsError("kiosk.elder_factor must be at least 1")
+        return replace(defaults, **values)
+
+    def scaled(self, elder: bool) -> JourneySettings:
+        """The patient-facing times of elder mode (the core's own waits stay as they are)."""
+        if not elder:
+            return self
+        f = self.elder_factor
+        return replace(
+            self,
+            idle_s=self.idle_s * f,
+            still_there_s=self.still_there_s * f,
+            pay_timeout_s=self.pay_timeout_s * f,
+            notice_s=self.notice_s * f,
+        )
+
+
+# --------------------------------------------------------------------------- steps and events
+
+
+class Step(StrEnum):
+    WELCOME = "welcome"
+    READING_CARD = "reading_card"
+    PIN = "pin"
+    PIN_BLOCKED = "pin_blocked"
+    FACE = "face"
+    IDENTIFYING = "identifying"
+    ORDERS = "orders"
+    PRESETTLING = "presettling"
+    BREAKDOWN = "breakdown"
+    PAYING = "paying"
+    SETTLING = "settling"
+    DONE = "done"
+    # the states a patient is never lost in
+    CARD_REMOVED = "card_removed"
+    QR_EXPIRED = "qr_expired"
+    PAY_TIMEOUT = "pay_timeout"
+    PAPER_OUT = "paper_out"
+    REFUSED = "refused"
+    PENDING = "pending"
+    FAILED = "failed"
+    STILL_THERE = "still_there"
+
+
+# Steps where money may be moving: no idle timeout, and no cancel by a pulled-out card.
+MONEY_STEPS = frozenset({Step.PAYING, Step.SETTLING})
+# Steps that only report and return to the start after `notice_s`.
+NOTICE_STEPS = frozenset({Step.CARD_REMOVED, Step.PIN_BLOCKED})
+# Steps that end a journey: its session is over (money may have moved).
+FINAL_STEPS = frozenset({Step.DONE, Step.PAPER_OUT, Step.REFUSED, Step.PENDING, Step.FAILED})
+
+
+class Event(StrEnum):
+    CARD_INSERTED = "card_inserted"
+    CARD_PULLED = "card_pulled"
+    SCANNED = "scanned"  # an e-voucher (payload: the scanned text)
+    ID_CARD = "id_card"  # an ID card placed (payload: the Credential)
+    FACE_CHOSEN = "face_chosen"
+    FACE_MATCHED = "face_matched"  # payload: the face Credential
+    PIN_ENTERED = "pin_entered"
+    NEED_PIN = "need_pin"
+    READ = "read"  # the card read: payload Credential
+    IDENTIFIED = "identified"
+    ORDERS_CHOSEN = "orders_chosen"  # payload: the chosen rxnos
+    PRESETTLED = "presettled"
+    PAY = "pay"  # payload: PayMethod
+    QR_READY = "qr_ready"  # payload: the QR url
+    QR_EXPIRED = "qr_expired"
+    PAID = "paid"
+    PAY_CANCELLED = "pay_cancelled"  # the payment stopped at the patient's request
+    PAY_TIMED_OUT = "pay_timed_out"
+    SETTLED = "settled"
+    PAPER_OUT = "paper_out"
+    REFUSED = "refused"
+    PENDING = "pending"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    WRONG_PIN = "wrong_pin"
+    CANCEL = "cancel"
+    RETRY = "retry"
+    FINISH = "finish"
+    STILL_HERE = "still_here"
+    IDLE = "idle"
+    EXPIRED = "expired"  # a step's own deadline
+
+
+_PATIENT_STEPS = tuple(s for s in Step if s not in MONEY_STEPS and s is not Step.WELCOME)
+
+# (step, event) -> next step. Anything not here is ignored (a late or stray event).
+TRANSITIONS: dict[tuple[Step, Event], Step] = {
+    (Step.WELCOME, Event.CARD_INSERTED): Step.READING_CARD,
+    (Step.WELCOME, Event.SCANNED): Step.IDENTIFYING,
+    (Step.WELCOME, Event.ID_CARD): Step.IDENTIFYING,
+    (Step.WELCOME, Event.FACE_CHOSEN): Step.FACE,
+    (Step.FACE, Event.FACE_MATCHED): Step.IDENTIFYING,
+    (Step.READING_CARD, Event.NEED_PIN): Step.PIN,
+    (Step.READING_CARD, Event.WRONG_PIN): Step.PIN,
+    (Step.READING_CARD, Event.BLOCKED): Step.PIN_BLOCKED,
+    (Step.READING_CARD, Event.READ): Step.IDENTIFYING,
+    (Step.PIN, Event.PIN_ENTERED): Step.READING_CARD,
+    (Step.IDENTIFYING, Event.IDENTIFIED): Step.ORDERS,
+    (Step.ORDERS, Event.ORDERS_CHOSEN): Step.PRESETTLING,
+    (Step.PRESETTLING, Event.PRESETTLED): Step.BREAKDOWN,
+    (Step.BREAKDOWN, Event.PAY): Step.PAYING,
+    (Step.PAYING, Event.QR_EXPIRED): Step.QR_EXPIRED,
+    (Step.PAYING, Event.PAY_TIMED_OUT): Step.PAY_TIMEOUT,
+    (Step.PAYING, Event.PAID): Step.SETTLING,
+    (Step.PAYING, Event.PAY_CANCELLED): Step.WELCOME,
+    (Step.QR_EXPIRED, Event.RETRY): Step.BREAKDOWN,
+    (Step.PAY_TIMEOUT, Event.RETRY): Step.BREAKDOWN,
+    (Step.SETTLING, Event.SETTLED): Step.DONE,
+    (Step.SETTLING, Event.REFUSED): Step.REFUSED,
+    (Step.SETTLING, Event.PENDING): Step.PENDING,
+    (Step.DONE, Event.PAPER_OUT): Step.PAPER_OUT,
+    (Step.STILL_THERE, Event.EXPIRED): Step.WELCOME,
+}
+for _step in Step:
+    if _step not in (Step.WELCOME, *FINAL_STEPS):
+        TRANSITIONS[(_step, Event.FAILED)] = Step.FAILED
+        TRANSITIONS[(_step, Event.CARD_PULLED)] = Step.CARD_REMOVED
+    if _step not in MONEY_STEPS and _step is not Step.WELCOME:
+        TRANSITIONS[(_step, Event.CANCEL)] = Step.WELCOME
+        TRANSITIONS[(_step, Event.FINISH)] = Step.WELCOME
+for _step in _PATIENT_STEPS:
+    if _step is not Step.STILL_THERE and _step not in NOTICE_STEPS:
+        TRANSITIONS[(_step, Event.IDLE)] = Step.STILL_THERE
+for _step in NOTICE_STEPS:
+    TRANSITIONS[(_step, Event.EXPIRED)] = Step.WELCOME
+for _step in MONEY_STEPS:  # a card pulled out while paying changes nothing: money is moving
+    del TRANSITIONS[(_step, Event.CARD_PULLED)]
+TRANSITIONS[(Step.STILL_THERE, Event.CARD_PULLED)] = Step.CARD_REMOVED
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a page may show: replaced whole on each change, emptied by the idle wipe."""
+
+    step: Step = Step.WELCOME
+    person: IdentifiedPerson | None = field(default=None, repr=False)
+    credential_kind: CredentialKind | None = None
+    orders: tuple[HisOrder, ...] = field(default=(), repr=False)
+    chosen: tuple[str, ...] = ()
+    breakdown: Breakdown | None = field(default=None, repr=False)
+    due: Money = ZERO
+    method: PayMethod | None = None
+    qr_url: str = field(default="", repr=False)
+    tries_left: int | None = None
+    reason: str = ""  # the platform's own words (settlement refused) or an error's message
+    reference: str = ""  # the transaction id: the failure slip's reference number
+    offline: bool = False
+    resume: Step | None = None  # where "still here" returns to
+    deadline: float | None = None  # monotonic; the page's countdown shows it
+    deadline_total: float = 0.0
+
+
+Listener = Callable[[View], None]
+
+
+class Journey:
+    """One kiosk's journeys, one patient after another; all calls on one thread."""
+
+    def __init__(
+        self,
+        checkout: CheckoutPort,
+        runner: Runner,
+        settings: JourneySettings,
+        *,
+        card: CardPort | None = None,
+        make_collector: CollectorFactory | None = None,
+        print_receipt: Callable[[Any], None] | None = None,
+        clock: Callable[[], float],
+    ) -> None:
+        self._checkout = checkout
+        self._runner = runner
+        self.settings = settings
+        self._card = card
+        self._make_collector = make_collector
+        self._print = print_receipt
+        self._clock = clock
+        self._session: CheckoutSession | None = None
+        self._credential: Credential | None = None
+        self._pin: str | None = None
+        self._pending: Handle | None = None
+        self._pay_cancel: threading.Event | None = None
+        self._listeners: list[Listener] = []
+        self._last_touch = clock()
+        self.view = View()
+
+    # ---- what pages call ----------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def touch(self) -> None:
+        """The patient did something: the idle clock starts again."""
+        self._last_touch = self._clock()
+        if self.view.deadline is not None and self.view.step in _IDLE_DEADLINE_STEPS:
+            self._set(deadline=self._last_touch + self.settings.idle_s)
+
+    def send(self, event: Event, payload: Any = None) -> bool:
+        """Feed one event; returns whether it moved the journey (unknown pairs are ignored)."""
+        step = self.view.step
+        if event is Event.STILL_HERE and step is Step.STILL_THERE:
+            self.touch()
+            self._enter(self.view.resume or Step.WELCOME, resume=None)
+            return True
+        if event is Event.CANCEL and step is Step.PAYING:
+            if self._pay_cancel is not None:  # the payment closes its order, then stops
+                self._pay_cancel.set()
+            return True
+        target = TRANSITIONS.get((step, event))
+        if target is None:
+            log.debug("ignored %s in %s", event.value, step.value)
+            return False
+        self.touch()
+        self._store(event, payload)
+        if target in FINAL_STEPS and step in MONEY_STEPS:
+            self._session = None  # the saga owns what happens next; nothing to undo here
+        elif target is Step.WELCOME or target in (Step.CARD_REMOVED, Step.FAILED):
+            self._abandon(f"{event.value} in {step.value}")
+        if event is Event.IDLE:
+            self._enter(target, resume=step)
+            return True
+        self._enter(target)
+        return True
+
+    def tick(self, now: float) -> None:
+        """Fire the current step's deadline, or the idle timeout, if it has passed."""
+        view = self.view
+        if view.step in MONEY_STEPS:
+            return
+        if view.deadline is not None and now >= view.deadline:
+            if view.step is Step.STILL_THERE or view.step in NOTICE_STEPS:
+                self.send(Event.EXPIRED)
+            elif view.step in FINAL_STEPS:
+                self.send(Event.FINISH)
+            elif view.step is not Step.WELCOME:
+                self.send(Event.IDLE)
+
+    def set_offline(self, offline: bool) -> None:
+        if offline != self.view.offline:
+            self._set(offline=offline)
+
+    # ---- transitions ----------------------------------------------------------------------
+
+    def _store(self, event: Event, payload: Any) -> None:
+        if event in (Event.SCANNED, Event.ID_CARD, Event.FACE_MATCHED, Event.READ):
+            self._credential = payload
+        elif event is Event.PIN_ENTERED:
+            self._pin = payload
+        elif event is Event.ORDERS_CHOSEN:
+            self._set(chosen=tuple(payload))
+        elif event is Event.PAY:
+            self._set(method=PayMethod(payload))
+
+    def _enter(self, step: Step, **changes: Any) -> None:
+        if step is Step.WELCOME:
+            self._wipe()
+            return
+        deadline, total = self._deadline_for(step)
+        self._set(step=step, deadline=deadline, deadline_total=total, **changes)
+        action = _ENTER.get(step)
+        if action is not None:
+            action(self)
+
+    def _deadline_for(self, step: Step) -> tuple[float | None, float]:
+        s = self.settings
+        if step is Step.STILL_THERE:
+            seconds: float | None = s.still_there_s
+        elif step in NOTICE_STEPS:
+            seconds = s.notice_s
+        elif step in MONEY_STEPS or step in _WORK_STEPS:
+            seconds = None
+        else:
+            seconds = s.idle_s
+        if seconds is None:
+            return None, 0.0
+        return self._clock() + seconds, seconds
+
+    def _wipe(self) -> None:
+        """Back to the start: the previous patient's data leaves memory (and every widget,
+        which renders this empty view)."""
+        self._session = None
+        self._credential = None
+        self._pin = None
+        self._pending = None
+        self._pay_cancel = None
+        self._set_view(View(offline=self.view.offline))
+
+    def _abandon(self, reason: str) -> None:
+        """Give up the patient's checkout before money moves: stop the work in flight and let
+        the saga undo what the platform holds."""
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        session, self._session = self._session, None
+        if session is not None:
+            self._runner.run(
+                lambda: session.cancel(reason),
+                on_done=lambda _: None,
+                on_error=lambda err: log.warning("cancel of %s failed: %s", session.tx_id, err),
+                timeout=self.settings.wait_s,
+                waiting_for="cancel",
+            )
+
+    # ---- the work of each step (on the runner) ----------------------------------------------
+
+    def _work(
+        self,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None],
+        waiting_for: str,
+        extra: float = 0.0,
+    ) -> None:
+        step = self.view.step
+
+        def on_done(result: Any) -> None:
+            if self.view.step is step:  # the patient has not left meanwhile
+                self._pending = None
+                done(result)
+
+        def on_error(error: Exception) -> None:
+            if self.view.step is step:
+                self._pending = None
+                self._failed(error)
+
+        self._pending = self._runner.run(
+            fn,
+            on_done=on_done,
+            on_error=on_error,
+            timeout=self.settings.wait_s + extra,
+            waiting_for=waiting_for,
+        )
+
+    def _read_card(self) -> None:
+        card, pin = self._card, self._pin
+        self._pin = None  # the PIN goes to the card once and is forgotten here
+        if card is None:
+            self._failed(MedtermError("no card reader configured"))
+            return
+        self._work(lambda: card.read_credential(pin), lambda c: self.send(Event.READ, c),
+                   "read_card")
+
+    def _identify(self) -> None:
+        credential = self._credential
+        assert credential is not None
+        checkout, kind = self._checkout, self.settings.kind
+
+        def identify() -> tuple[CheckoutSession, IdentifiedPerson, list[HisOrder]]:
+            session = checkout.begin(kind)
+            person = session.identify(credential)
+            return session, person, session.unpaid_orders()
+
+        def done(result: tuple[CheckoutSession, IdentifiedPerson, list[HisOrder]]) -> None:
+            session, person, orders = result
+            self._session = session
+            self._set(
+                person=person, orders=tuple(orders), credential_kind=credential.kind,
+                reference=session.tx_id, offline=session.offline,
+            )
+            self.send(Event.IDENTIFIED)
+
+        self._work(identify, done, "identify")
+
+    def _presettle(self) -> None:
+        session = self._require_session()
+        chosen = set(self.view.chosen)
+        orders = [o for o in self.view.orders if o.rxno in chosen]
+        lines = lines_from_orders(orders)
+
+        def presettle() -> tuple[Breakdown, bool]:
+            session.bill(lines)
+            return session.presettle(), session.offline
+
+        def done(result: tuple[Breakdown, bool]) -> None:
+            breakdown, offline = result
+            self._set(breakdown=breakdown, due=breakdown.psn_cash_pay, offline=offline)
+            self.send(Event.PRESETTLED)
+
+        self._work(presettle, done, "presettle")
+
+    def _pay(self) -> None:
+        session = self._require_session()
+        method = self.view.method or PayMethod.QR
+        cancel = threading.Event()
+        self._pay_cancel = cancel
+        timeout = self.settings.pay_timeout_s
+        runner = self._runner
+
+        def report(progress: PaymentProgress, qr_url: str) -> None:  # any thread
+            runner.post(lambda: self._progress(progress, qr_url))
+
+        factory = self._make_collector
+
+        def pay() -> Money:
+            due = session.confirm()
+            if due > ZERO:
+                if factory is None:
+                    raise MedtermError("no payment channel configured")
+                session.pay(factory(method, report), cancel=cancel, timeout=timeout)
+            return due
+
+        # the payment's own timeout decides; the runner waits the core's step time longer
+        self._work(pay, lambda _due: self.send(Event.PAID), "pay", extra=timeout)
+
+    def _progress(self, progress: PaymentProgress, qr_url: str) -> None:
+        if self.view.step is not Step.PAYING:
+            return
+        if progress is PaymentProgress.WAITING_FOR_QR:
+            self._set(qr_url=qr_url, deadline=self._clock() + self.settings.pay_timeout_s,
+                      deadline_total=self.settings.pay_timeout_s)
+        elif progress is PaymentProgress.EXPIRED:
+            self.send(Event.QR_EXPIRED)
+
+    def _settle(self) -> None:
+        session = self._require_session()
+
+        def settle() -> Any:
+            session.settle()
+            return session.complete()
+
+        self._work(settle, self._completed, "settle")
+
+    def _completed(self, outcome: Any) -> None:
+        self._set(breakdown=getattr(outcome, "breakdown", self.view.breakdown))
+        self.send(Event.SETTLED)
+        self._session = None
+        printer = self._print
+        if printer is not None:
+            self._work(lambda: printer(outcome), lambda _: None, "print")
+
+    def _require_session(self) -> CheckoutSession:
+        if self._session is None:
+            raise MedtermError("no checkout session: the journey skipped identification")
+        return self._session
+
+    def _failed(self, error: Exception) -> None:
+        """An error of a step as the screen the patient sees (words, never a code)."""
+        event, changes = _classify(error)
+        self._set(**changes)
+        if event is Event.FAILED:
+            log.warning("journey step %s failed: %s", self.view.step.value, error)
+        if not self.send(event):
+            self.send(Event.FAILED)
+
+    # ---- the view -------------------------------------------------------------------------
+
+    def _set(self, **changes: Any) -> None:
+        self._set_view(replace(self.view, **changes))
+
+    def _set_view(self, view: View) -> None:
+        self.view = view
+        for listener in list(self._listeners):
+            listener(view)
+
+
+_WORK_STEPS = frozenset({Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING})
+_IDLE_DEADLINE_STEPS = frozenset(
+    s for s in Step
+    if s not in MONEY_STEPS and s not in _WORK_STEPS and s not in NOTICE_STEPS
+    and s not in (Step.STILL_THERE, Step.WELCOME)
+)
+
+_ENTER: dict[Step, Callable[[Journey], None]] = {
+    Step.READING_CARD: Journey._read_card,
+    Step.IDENTIFYING: Journey._identify,
+    Step.PRESETTLING: Journey._presettle,
+    Step.PAYING: Journey._pay,
+    Step.SETTLING: Journey._settle,
+}
+
+
+def _classify(error: Exception) -> tuple[Event, dict[str, Any]]:
+    """Which screen an error of the core leads to, and what that screen says."""
+    # imported here: checkout.py imports half the terminal, and only this needs its errors
+    from terminal.flows.checkout import SettlementPending, SettlementRefused
+
+    if isinstance(error, CardWrongPin):
+        return Event.WRONG_PIN, {"tries_left": error.tries_left}
+    if isinstance(error, PinRequiredError):
+        return Event.NEED_PIN, {"tries_left": None}
+    if isinstance(error, PinBlockedError):
+        return Event.BLOCKED, {}
+    if isinstance(error, CardRemovedError):
+        return Event.CARD_PULLED, {}
+    if isinstance(error, PaymentTimeout):
+        return Event.PAY_TIMED_OUT, {}
+    if isinstance(error, PaymentCancelled):
+        return Event.PAY_CANCELLED, {}
+    if isinstance(error, SettlementRefused):
+        return Event.REFUSED, {"reason": error.detail}
+    if isinstance(error, SettlementPending):
+        return Event.PENDING, {}
+    if isinstance(error, PaperOutError):
+        return Event.PAPER_OUT, {}
+    if isinstance(error, MedtermError):
+        return Event.FAILED, {"reason": error.message_zh}
+    return Event.FAILED, {"reason": ""}

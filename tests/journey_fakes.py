@@ -1,0 +1,167 @@
+"""Stand-ins for the lead's steppable checkout while it is being written: a session that
+answers with the sample patient (ui.kiosk.sample), a card reader that answers from a list, a
+synchronous runner. Used by the journey's unit tests and the kiosk's screen tests; the
+real-saga journeys replace them in the screen tests once `saga.begin` lands."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kernel.breakdown import Breakdown
+from kernel.money import Money
+from kernel.states import TxKind
+from terminal.flows.bill import BillLine
+from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
+from terminal.flows.journey import PaymentProgress
+from terminal.his import HisOrder
+from ui.kiosk import sample
+
+VOUCHER = Credential(CredentialKind.VOUCHER, "ECQR1.sample")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Handle:
+    cancelled: bool = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class SyncRunner:
+    """Runs each step at once; `hold` keeps the next one pending (a slow platform)."""
+
+    def __init__(self) -> None:
+        self.hold = False
+        self.held: list[tuple[Callable[[], Any], Callable[[Any], None], Callable, Handle]] = []
+        self.timeouts: dict[str, float] = {}
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        *,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None],
+        timeout: float,
+        waiting_for: str,
+        cancel_event: threading.Event | None = None,
+    ) -> Handle:
+        self.timeouts[waiting_for] = timeout
+        handle = Handle()
+        if self.hold:
+            self.held.append((fn, on_done, on_error, handle))
+            return handle
+        try:
+            result = fn()
+        except Exception as err:
+            on_error(err)
+        else:
+            on_done(result)
+        return handle
+
+    def post(self, fn: Callable[[], None]) -> None:
+        fn()
+
+    def release(self) -> None:
+        fn, on_done, on_error, handle = self.held.pop(0)
+        if handle.cancelled:
+            return
+        try:
+            result = fn()
+        except Exception as err:
+            on_error(err)
+        else:
+            on_done(result)
+
+
+@dataclass
+class FakeSession:
+    tx_id: str = "TX-0001"
+    offline: bool = False
+    calls: list[str] = field(default_factory=list)
+    pay_error: Exception | None = None
+    settle_error: Exception | None = None
+    due: Money = field(default_factory=lambda: sample.breakdown().psn_cash_pay)
+    billed: tuple[BillLine, ...] = ()
+
+    def identify(self, credential: Credential) -> IdentifiedPerson:
+        self.calls.append("identify")
+        return sample.PERSON
+
+    def unpaid_orders(self) -> list[HisOrder]:
+        return list(sample.ORDERS)
+
+    def bill(self, lines: Sequence[BillLine] = ()) -> tuple[BillLine, ...]:
+        self.billed = tuple(lines)
+        return self.billed
+
+    def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown:
+        self.calls.append("presettle")
+        return sample.breakdown()
+
+    def confirm(self) -> Money:
+        self.calls.append("confirm")
+        return self.due
+
+    def pay(self, collect: Any, *, cancel: threading.Event, timeout: float) -> Money:
+        self.calls.append("pay")
+        collect("ORDER-1", self.due)
+        if self.pay_error is not None:
+            raise self.pay_error
+        return self.due
+
+    def settle(self) -> Breakdown:
+        self.calls.append("settle")
+        if self.settle_error is not None:
+            raise self.settle_error
+        return sample.breakdown()
+
+    def complete(self) -> Any:
+        self.calls.append("complete")
+        return type("Outcome", (), {"breakdown": sample.breakdown()})()
+
+    def cancel(self, reason: str) -> None:
+        self.calls.append(f"cancel:{reason}")
+
+
+class FakeCheckout:
+    def __init__(self) -> None:
+        self.session = FakeSession()
+        self.kinds: list[TxKind] = []
+
+    def begin(self, kind: TxKind) -> FakeSession:
+        self.kinds.append(kind)
+        return self.session
+
+
+class FakeCard:
+    def __init__(self, answers: list[Exception | Credential]) -> None:
+        self.answers = answers
+        self.pins: list[str | None] = []
+
+    def read_credential(self, pin: str | None) -> Credential:
+        self.pins.append(pin)
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class QrCollector:
+    channel = "qr"
+
+    def __init__(self, report: Callable[[PaymentProgress, str], None]) -> None:
+        self.report = report
+
+    def __call__(self, order_no: str, amount: Money) -> None:
+        self.report(PaymentProgress.WAITING_FOR_QR, sample.QR_URL)

@@ -1,0 +1,502 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="zh_CN">
+<context>
+    <name>BreakdownPage</name>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="57"/>
+        <source>全自费项目:不在医保目录内(丙类)的药品和项目,医保不报销。</source>
+        <translation>Fully self-paid: drugs and services outside the insurance list (class C) are not covered.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="58"/>
+        <source>超出限价部分:价格高于医保支付标准,超出的部分由个人支付。</source>
+        <translation>Over the price limit: the price is above the insurance&apos;s standard; you pay the part above it.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="59"/>
+        <source>乙类先行自付:乙类药品和项目先由个人按比例支付一部分。</source>
+        <translation>Class B share: for class B drugs and services you first pay a fixed share yourself.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="60"/>
+        <source>起付线:本年度累计费用未达到起付标准的部分,由个人支付。</source>
+        <translation>Deductible: this year&apos;s costs below the deductible are paid by you.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="61"/>
+        <source>统筹内个人负担:医保按比例报销后,剩余比例由个人支付。</source>
+        <translation>Your share: the insurance pays its percentage, you pay the rest.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="65"/>
+        <source>医保结算明细</source>
+        <translation>Your insurance breakdown</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="67"/>
+        <source>医保平台暂时无法连接:以下为预估金额,联网后以平台结算为准。</source>
+        <translation>Insurance platform offline: these amounts are an estimate until it is back.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="81"/>
+        <source>返回明细</source>
+        <translation>Back to the breakdown</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="82"/>
+        <source>还需支付 {amount} 元</source>
+        <translation>Left to pay: {amount} yuan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="83"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="84"/>
+        <source>手机扫码支付</source>
+        <translation>Scan with your phone</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="85"/>
+        <source>出示付款码</source>
+        <translation>Show payment code</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="86"/>
+        <source>确认结算</source>
+        <translation>Confirm</translation>
+    </message>
+</context>
+<context>
+    <name>BreakdownView</name>
+    <message>
+        <location filename="../widgets/breakdown.py" line="109"/>
+        <source>医疗费用总额</source>
+        <translation>Total medical costs</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="110"/>
+        <source>医保基金支付</source>
+        <translation>Paid by the insurance fund</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="111"/>
+        <source>个人账户支付</source>
+        <translation>Paid from your personal account</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="112"/>
+        <source>家庭共济账户支付</source>
+        <translation>Paid from a family member&apos;s account</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="113"/>
+        <source>还需您支付</source>
+        <translation>Left for you to pay</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="135"/>
+        <source>还需您支付(点击查看原因)</source>
+        <translation>Left for you to pay (tap for why)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="114"/>
+        <source>其中:全自费项目(点击查看原因)</source>
+        <translation>of which: fully self-paid items (tap for why)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="115"/>
+        <source>其中:超出限价部分(点击查看原因)</source>
+        <translation>of which: over the price limit (tap for why)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="116"/>
+        <source>其中:乙类先行自付(点击查看原因)</source>
+        <translation>of which: class B share (tap for why)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="117"/>
+        <source>其中:起付线以下(点击查看原因)</source>
+        <translation>of which: below the deductible (tap for why)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="118"/>
+        <source>其中:统筹内个人负担(点击查看原因)</source>
+        <translation>of which: your share of covered costs (tap for why)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="130"/>
+        <source>项目</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="130"/>
+        <source>金额(元)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+</context>
+<context>
+    <name>Countdown</name>
+    <message>
+        <location filename="../widgets/countdown.py" line="41"/>
+        <source>剩余 {seconds} 秒</source>
+        <translation>{seconds} seconds left</translation>
+    </message>
+</context>
+<context>
+    <name>DonePage</name>
+    <message>
+        <location filename="../kiosk/done.py" line="38"/>
+        <source>缴费成功</source>
+        <translation>Payment complete</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/done.py" line="42"/>
+        <source>医保支付 {fund} 元,个人账户 {account} 元,个人支付 {cash} 元</source>
+        <translation>Insurance paid {fund} yuan, your account {account} yuan, you paid {cash} yuan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/done.py" line="46"/>
+        <source>请取走打印的凭条;也可扫码保存电子凭证</source>
+        <translation>Please take your printed receipt, or scan the code to keep an e-receipt</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/done.py" line="47"/>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
+    <name>FacePage</name>
+    <message>
+        <location filename="../kiosk/face.py" line="26"/>
+        <source>请正对屏幕上方的摄像头</source>
+        <translation>Please look at the camera above the screen</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="27"/>
+        <source>摘下帽子和口罩,保持不动;也可以返回,改用社保卡或电子凭证</source>
+        <translation>Take off hat and mask and keep still; or go back and use your card or e-voucher</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="28"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../kiosk/window.py" line="128"/>
+        <source>医保平台暂时无法连接:现在可以先自费缴费,联网后自动补办医保结算。</source>
+        <translation>The insurance platform cannot be reached: you can pay yourself now; the insurance settlement is done automatically when it is back.</translation>
+    </message>
+</context>
+<context>
+    <name>NoticePage</name>
+    <message>
+        <location filename="../kiosk/notices.py" line="50"/>
+        <source>社保卡已拔出</source>
+        <translation>The card was taken out</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="51"/>
+        <source>本次缴费已取消,没有扣款。如需缴费,请重新插卡。</source>
+        <translation>This payment was cancelled and nothing was charged. To pay, insert the card again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="54"/>
+        <source>社保卡密码已锁定</source>
+        <translation>The card&apos;s PIN is blocked</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="55"/>
+        <source>密码错误次数过多,卡片已自动锁定。请到社保服务窗口解锁;今天也可以改用医保电子凭证或身份证缴费。</source>
+        <translation>Too many wrong PINs locked the card. Unlock it at a social security office; today you can pay with the e-voucher or your ID card.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="59"/>
+        <source>二维码已过期</source>
+        <translation>The QR code has expired</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="60"/>
+        <source>没有扣款。请点击“重新支付”生成新的二维码。</source>
+        <translation>Nothing was charged. Tap &quot;Pay again&quot; for a new QR code.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="63"/>
+        <source>支付未在规定时间内完成</source>
+        <translation>The payment was not completed in time</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="64"/>
+        <source>订单已关闭,没有扣款。可以重新支付,或取消。</source>
+        <translation>The order was closed and nothing was charged. You can pay again, or cancel.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="67"/>
+        <source>缴费成功,但打印机缺纸</source>
+        <translation>Paid, but the printer is out of paper</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="68"/>
+        <source>凭条未能打印。请持此参考号到人工窗口补打凭条,不要重复缴费。</source>
+        <translation>The receipt could not be printed. Take this reference number to the staffed window for a copy; do not pay again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="71"/>
+        <source>医保结算未成功</source>
+        <translation>The insurance settlement did not go through</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="72"/>
+        <source>您的付款已原路退回。医保平台给出的原因:</source>
+        <translation>Your payment was refunded. The insurance platform&apos;s reason:</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="75"/>
+        <source>结算结果待确认</source>
+        <translation>The settlement is not confirmed yet</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="76"/>
+        <source>您的付款已记录,系统会自动确认结算结果。请不要重复缴费。</source>
+        <translation>Your payment is recorded; the terminal confirms the settlement by itself. Do not pay again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="79"/>
+        <source>缴费未完成</source>
+        <translation>The payment was not completed</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="80"/>
+        <source>终端暂时无法完成本次缴费。</source>
+        <translation>The terminal cannot complete this payment now.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="90"/>
+        <source>参考号:{reference}
+请持此凭条到人工窗口办理,不要重复缴费。</source>
+        <translation>Reference: {reference}
+Go to the staffed window with this slip; do not pay again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="94"/>
+        <source>返回首页</source>
+        <translation>Back to start</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="95"/>
+        <source>重新支付</source>
+        <translation>Pay again</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPage</name>
+    <message>
+        <location filename="../kiosk/orders.py" line="50"/>
+        <source>请选择要缴费的项目</source>
+        <translation>Choose what to pay</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/orders.py" line="51"/>
+        <source>没有查到待缴费的项目。如有疑问,请到人工窗口咨询。</source>
+        <translation>No unpaid orders were found. If in doubt, ask at the staffed window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/orders.py" line="54"/>
+        <source>{dept} · {doctor}  共 {count} 项  {amount} 元</source>
+        <translation>{dept} · {doctor}  {count} items  {amount} yuan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/orders.py" line="60"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/orders.py" line="61"/>
+        <source>下一步</source>
+        <translation>Next</translation>
+    </message>
+</context>
+<context>
+    <name>PayPage</name>
+    <message>
+        <location filename="../kiosk/pay.py" line="38"/>
+        <source>请支付个人自付部分</source>
+        <translation>Please pay your part</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/pay.py" line="39"/>
+        <source>{amount} 元</source>
+        <translation>{amount} yuan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/pay.py" line="41"/>
+        <source>请打开微信或支付宝的付款码,对准下方扫描口</source>
+        <translation>Open the payment code in WeChat or Alipay and hold it to the scanner below</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/pay.py" line="43"/>
+        <source>请用微信或支付宝扫描上方二维码</source>
+        <translation>Scan the QR code above with WeChat or Alipay</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/pay.py" line="45"/>
+        <source>正在生成支付二维码</source>
+        <translation>Preparing the payment QR code</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/pay.py" line="46"/>
+        <source>取消支付</source>
+        <translation>Cancel payment</translation>
+    </message>
+</context>
+<context>
+    <name>PinKeypad</name>
+    <message>
+        <location filename="../widgets/keypad.py" line="59"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../widgets/keypad.py" line="60"/>
+        <source>确认</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../widgets/keypad.py" line="62"/>
+        <location filename="../widgets/keypad.py" line="71"/>
+        <source>数字 {digit}</source>
+        <translation>Digit {digit}</translation>
+    </message>
+</context>
+<context>
+    <name>PinPage</name>
+    <message>
+        <location filename="../kiosk/pin.py" line="30"/>
+        <source>请输入社保卡密码(6位)</source>
+        <translation>Enter your card&apos;s PIN (6 digits)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/pin.py" line="34"/>
+        <source>密码错误。还可以再试 {tries} 次,次数用完后卡片将被锁定。</source>
+        <translation>Wrong PIN. {tries} tries left; after the last one the card locks itself.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/pin.py" line="38"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>StillTherePage</name>
+    <message>
+        <location filename="../kiosk/still_there.py" line="26"/>
+        <source>您还在吗?</source>
+        <translation>Are you still there?</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/still_there.py" line="27"/>
+        <source>结束本次服务</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/still_there.py" line="28"/>
+        <source>我还在,继续</source>
+        <translation>I&apos;m here, continue</translation>
+    </message>
+</context>
+<context>
+    <name>TechnicianPage</name>
+    <message>
+        <location filename="../kiosk/technician.py" line="56"/>
+        <source>维护人员:请输入维护密码</source>
+        <translation>Technician: enter the maintenance PIN</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/technician.py" line="57"/>
+        <source>密码不正确</source>
+        <translation>Wrong PIN</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/technician.py" line="58"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>WaitPage</name>
+    <message>
+        <location filename="../kiosk/wait.py" line="33"/>
+        <source>正在读取社保卡,请不要拔卡</source>
+        <translation>Reading your card, please leave it in</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/wait.py" line="34"/>
+        <source>正在查询您的参保信息和待缴费项目</source>
+        <translation>Looking up your insurance and unpaid orders</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/wait.py" line="35"/>
+        <source>正在计算医保报销金额</source>
+        <translation>Working out what the insurance pays</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/wait.py" line="36"/>
+        <source>正在结算,请稍候,请不要离开</source>
+        <translation>Settling, please wait and do not leave</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/wait.py" line="40"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <location filename="../kiosk/welcome.py" line="31"/>
+        <source>欢迎使用医保自助缴费</source>
+        <translation>Welcome to insurance self-service payment</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/welcome.py" line="32"/>
+        <source>请插入社保卡(芯片朝里)</source>
+        <translation>Insert your social security card (chip first)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/welcome.py" line="33"/>
+        <source>或将医保电子凭证二维码对准扫描口</source>
+        <translation>or hold your insurance e-voucher QR code to the scanner</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/welcome.py" line="34"/>
+        <source>或将身份证放在感应区</source>
+        <translation>or place your ID card on the reader</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/welcome.py" line="35"/>
+        <source>刷脸识别</source>
+        <translation>Pay by face</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/welcome.py" line="36"/>
+        <source>English</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/welcome.py" line="37"/>
+        <source>标准模式</source>
+        <translation>Standard mode</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/welcome.py" line="37"/>
+        <source>长辈模式(大字)</source>
+        <translation>Elder mode (large text)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1 @@
+"""The patient kiosk: one module per screen, a thin registry of pages (`pages`)."""

@@ -1,0 +1,89 @@
+"""The breakdown: who pays what, to the cent of the platform's answer, as a table and a
+stacked bar; a tap on a self-pay line says why; then the ways to pay what is left."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from kernel.money import ZERO
+from terminal.flows.journey import Event, PayMethod, Step, View
+from ui.kiosk.pages import Page, page_for
+from ui.widgets import label
+from ui.widgets.breakdown import BreakdownView, self_pay_reasons
+from ui.widgets.buttons import BigButton
+
+
+@page_for(Step.BREAKDOWN)
+class BreakdownPage(Page):
+    ident = "breakdown"
+
+    def build(self) -> None:
+        self.estimate = label("breakdown-estimate", "banner")
+        self.view_widget = BreakdownView("breakdown")
+        self.view_widget.explain.connect(self._explain)
+        self.why = label("breakdown-why", "muted")
+        self.due = label("breakdown-due", "amount")
+        self.body.addWidget(self.estimate)
+        self.body.addWidget(self.view_widget)
+        self.body.addWidget(self.why)
+        self.lines = BigButton("breakdown-lines")
+        self.lines.clicked.connect(lambda: self._explain(""))
+        self.body.addWidget(self.lines)
+        self.body.addStretch(1)
+        self.body.addWidget(self.due)
+        self._why_key = ""
+        self.cancel = self.button("cancel", Event.CANCEL)
+        self.qr = self.button("qr", Event.PAY, "primary", PayMethod.QR)
+        self.paycode = self.button("paycode", Event.PAY, "secondary", PayMethod.PAYMENT_CODE)
+        self.confirm = self.button("confirm", Event.PAY, "primary", PayMethod.QR)
+
+    def show_view(self, view: View) -> None:
+        self._why_key = ""
+        self.view_widget.high_contrast = self.look.high_contrast
+        self.view_widget.compact = self.look.elder
+        self.view_widget.show_breakdown(view.breakdown)
+        paying = view.due > ZERO
+        self.qr.setVisible(paying)
+        self.paycode.setVisible(paying and not self.look.elder)  # elder: fewer choices
+        self.confirm.setVisible(not paying)
+        self.estimate.setVisible(view.offline)
+
+    def _explain(self, key: str) -> None:
+        self._why_key = key
+        self.retranslate()
+
+    def reasons(self) -> dict[str, str]:
+        return {
+            "class_c": self.tr("全自费项目:不在医保目录内(丙类)的药品和项目,医保不报销。"),
+            "over_limit": self.tr("超出限价部分:价格高于医保支付标准,超出的部分由个人支付。"),
+            "class_b": self.tr("乙类先行自付:乙类药品和项目先由个人按比例支付一部分。"),
+            "deductible": self.tr("起付线:本年度累计费用未达到起付标准的部分,由个人支付。"),
+            "pool_share": self.tr("统筹内个人负担:医保按比例报销后,剩余比例由个人支付。"),
+        }
+
+    def retranslate(self) -> None:
+        self.prompt.setText(self.tr("医保结算明细"))
+        self.estimate.setText(
+            self.tr("医保平台暂时无法连接:以下为预估金额,联网后以平台结算为准。")
+        )
+        reasons = self.reasons()
+        if self._why_key == "cash" and self.view.breakdown is not None:
+            keys = self_pay_reasons(self.view.breakdown)
+            self.why.setText("\n".join(reasons[key] for key in keys))
+        else:
+            self.why.setText(reasons.get(self._why_key, ""))
+        self.why.setVisible(bool(self._why_key))
+        # the words take the place of the bar (and, in elder mode's larger type, of the
+        # whole breakdown, back at a tap), so the screen never grows past the display
+        self.view_widget.bar.setVisible(not self._why_key)
+        self.view_widget.table.setVisible(not (self._why_key and self.look.elder))
+        self.lines.setVisible(bool(self._why_key))
+        self.lines.set_label(self.tr("返回明细"))
+        self.due.setText(self.tr("还需支付 {amount} 元").format(amount=self.view.due))
+        self.cancel.set_label(self.tr("取消"))
+        self.qr.set_label(self.tr("手机扫码支付"))
+        self.paycode.set_label(self.tr("出示付款码"))
+        self.confirm.set_label(self.tr("确认结算"))
+
+    def first_focus(self) -> QWidget:
+        return self.qr if self.qr.isVisibleTo(self) else self.confirm

@@ -1,0 +1,71 @@
+"""The person's unpaid orders from the HIS, one group per visit (department and doctor),
+each with its amount; all are chosen at first, a tap takes one out."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+
+from kernel.money import money_sum
+from terminal.flows.bill import lines_from_orders
+from terminal.flows.journey import Event, Step, View
+from terminal.his import HisOrder
+from ui.kiosk.pages import Page, page_for
+from ui.widgets import identify, label
+
+
+def order_total(order: HisOrder) -> str:
+    return str(money_sum(line.amount for line in lines_from_orders([order])))
+
+
+@page_for(Step.ORDERS)
+class OrdersPage(Page):
+    ident = "orders"
+
+    def build(self) -> None:
+        self.empty = label("orders-empty", "muted")
+        self.body.addWidget(self.empty)
+        self.boxes: list[tuple[QCheckBox, HisOrder]] = []
+        self.list = QWidget()
+        self.list_layout = QVBoxLayout(self.list)
+        self.body.addWidget(self.list)
+        self.body.addStretch(1)
+        self.cancel = self.button("cancel", Event.CANCEL)
+        self.next = self.button("next", None, "primary")
+        self.next.clicked.connect(self._chosen)
+
+    def show_view(self, view: View) -> None:
+        for box, _ in self.boxes:
+            box.setParent(None)  # out of the window at once, not at the next turn
+            box.deleteLater()
+        self.boxes = []
+        for index, order in enumerate(view.orders):
+            box = QCheckBox()
+            identify(box, f"orders-visit-{index}", "")
+            box.setChecked(True)
+            box.toggled.connect(self._update)
+            self.list_layout.addWidget(box)
+            self.boxes.append((box, order))
+
+    def retranslate(self) -> None:
+        self.prompt.setText(self.tr("请选择要缴费的项目"))
+        self.empty.setText(self.tr("没有查到待缴费的项目。如有疑问,请到人工窗口咨询。"))
+        self.empty.setVisible(not self.boxes)
+        for box, order in self.boxes:
+            text = self.tr("{dept} · {doctor}  共 {count} 项  {amount} 元").format(
+                dept=order.dept_name, doctor=order.dr_name, count=len(order.items),
+                amount=order_total(order),
+            )
+            box.setText(text)
+            box.setAccessibleName(text)
+        self.cancel.set_label(self.tr("取消"))
+        self.next.set_label(self.tr("下一步"))
+        self._update()
+
+    def _update(self) -> None:
+        self.next.setEnabled(any(box.isChecked() for box, _ in self.boxes))
+
+    def _chosen(self) -> None:
+        self.send(Event.ORDERS_CHOSEN, [o.rxno for box, o in self.boxes if box.isChecked()])
+
+    def first_focus(self) -> QWidget:
+        return self.next

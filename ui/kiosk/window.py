@@ -1,0 +1,198 @@
+"""The kiosk window: the registry's pages in a stack, rendering the journey's view.
+
+Locked down in the application (the OS session is packaging's job): full screen, frameless,
+on top, its window flags set in one call; closing is refused except after the technician's
+key sequence and PIN. Every touch or key press restarts the journey's idle clock; a timer
+ticks the journey's deadlines and the countdown on screen from the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+
+from terminal.flows.journey import Event, Journey, JourneySettings, Step, View
+from ui.app import Look
+from ui.i18n import Language, Translations
+
+# importing the page modules registers them
+from ui.kiosk import breakdown, done, face, notices, orders, pay, pin, still_there, wait, welcome
+from ui.kiosk.pages import REGISTRY, Page
+from ui.kiosk.technician import TechnicianPage
+from ui.widgets import Retranslating, identify, label
+from ui.widgets.identity import MaskedIdentity
+
+PAGE_MODULES = (breakdown, done, face, notices, orders, pay, pin, still_there, wait, welcome)
+TECHNICIAN_SEQUENCE = "Ctrl+Shift+F12, Ctrl+Shift+F12"
+TICK_MS = 200
+ACTIVITY = frozenset({
+    QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin,
+})
+
+
+class KioskWindow(Retranslating):
+    def __init__(
+        self,
+        journey: Journey,
+        look: Look,
+        translations: Translations,
+        settings: JourneySettings,
+        *,
+        technician_pin_sha256: str = "",
+        clock: Callable[[], float],
+    ) -> None:
+        super().__init__()
+        identify(self, "kiosk-root")
+        self.journey = journey
+        self.look = look
+        self.translations = translations
+        self.settings = settings
+        self._clock = clock
+        self._may_close = False
+        self.identity = MaskedIdentity("identity")
+        self.offline = label("offline-banner", "banner")
+        self.stack = QStackedWidget()
+        identify(self.stack, "pages")
+        self.pages: dict[type[Page], Page] = {}
+        for cls in dict.fromkeys(REGISTRY.values()):
+            page = cls(self._send, look)
+            self.pages[cls] = page
+            self.stack.addWidget(page)
+        self._wire_welcome()
+        self.technician = TechnicianPage(technician_pin_sha256)
+        self.technician.unlocked.connect(self._unlock)
+        self.technician.dismissed.connect(lambda: self.render(self.journey.view))
+        self.stack.addWidget(self.technician)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.identity.setContentsMargins(look.sizes.spacing_px, look.sizes.spacing_px // 2, 0, 0)
+        layout.addWidget(self.identity)
+        layout.addWidget(self.offline)
+        layout.addWidget(self.stack, 1)
+        shortcut = QShortcut(QKeySequence(TECHNICIAN_SEQUENCE), self)
+        shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        shortcut.activated.connect(self.open_technician)
+        self._ticker = QTimer(self)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start(TICK_MS)
+        self._unsubscribe = journey.subscribe(self.render)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.render(journey.view)
+        self.retranslate()
+
+    # ---- rendering ----------------------------------------------------------------------
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def render(self, view: View) -> None:
+        page = self.pages[REGISTRY[view.step]]
+        if view.person is None and view.step is Step.WELCOME:
+            # the idle wipe, a cancel, a finished journey: every page forgets the patient
+            for other in self.pages.values():
+                other.render(view)
+        page.render(view)
+        if self.stack.currentWidget() is not page:
+            self.stack.setCurrentWidget(page)
+            target = page.first_focus()
+            if target is not None:
+                target.setFocus()
+        if view.person is not None:
+            self.identity.set_person(view.person.name, view.person.certno)
+        else:
+            self.identity.clear_person()
+        self.identity.setVisible(view.person is not None)
+        # the breakdown says it itself, with what offline means for its amounts
+        self.offline.setVisible(view.offline and view.step is not Step.BREAKDOWN)
+        self._show_countdown(view)
+
+    def _show_countdown(self, view: View) -> None:
+        countdown = getattr(self.current_page(), "countdown", None)
+        if countdown is None:
+            return
+        countdown.setVisible(view.deadline is not None and view.deadline_total > 0)
+        if view.deadline is not None:
+            countdown.show_remaining(view.deadline - self._clock(), view.deadline_total)
+
+    def _tick(self) -> None:
+        self.journey.tick(self._clock())
+        self._show_countdown(self.journey.view)
+
+    def retranslate(self) -> None:
+        self.offline.setText(
+            self.tr("医保平台暂时无法连接:现在可以先自费缴费,联网后自动补办医保结算。")
+        )
+
+    # ---- the patient's switches -----------------------------------------------------------
+
+    def _send(self, event: Event, payload: object = None) -> bool:
+        return self.journey.send(event, payload)
+
+    def _wire_welcome(self) -> None:
+        page = self.pages[welcome.WelcomePage]
+        assert isinstance(page, welcome.WelcomePage)
+        page.language.clicked.connect(self.toggle_language)
+        # after the click returns: re-styling the whole application inside the pressed
+        # button's own handler crashes Qt (the button is re-polished under its feet)
+        page.elder.clicked.connect(
+            lambda: QTimer.singleShot(0, self, lambda: self.set_elder(not self.look.elder))
+        )
+
+    def toggle_language(self) -> None:
+        other = Language.EN if self.translations.language is Language.ZH_CN else Language.ZH_CN
+        self.translations.switch(other)  # Qt sends LanguageChange: every page re-translates
+
+    def set_elder(self, elder: bool) -> None:
+        self.look = self.look.with_elder(elder)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.look.apply(app)
+        for page in self.pages.values():
+            page.look = self.look
+        self.journey.settings = self.settings.scaled(elder)
+        self.render(self.journey.view)
+
+    # ---- lockdown ---------------------------------------------------------------------------
+
+    def lock_down(self) -> None:
+        """Full screen, frameless, on top: the window flags in one call, then shown."""
+        self.setWindowFlags(
+            Qt.WindowType.Window
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+        )
+        self.showFullScreen()
+
+    def open_technician(self) -> None:
+        self.technician.open()
+        self.stack.setCurrentWidget(self.technician)
+        self.technician.focus_target().setFocus()
+
+    def _unlock(self) -> None:
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop ticking and listening, then close (the technician's exit, the tests)."""
+        self._may_close = True
+        self._ticker.stop()
+        self._unsubscribe()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._may_close:
+            event.accept()
+        else:
+            event.ignore()  # Alt+F4 and the like: the kiosk stays
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY:
+            self.journey.touch()
+        return False
