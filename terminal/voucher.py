@@ -57,6 +57,7 @@ class VoucherRefused(MedtermError):
     message_zh = "电子凭证无效"
     message_en = "e-voucher refused"
     action = "Ask the patient to refresh the e-voucher on their phone and scan it again."
+    action_zh = "请在手机上刷新医保电子凭证，然后重新扫码。"
 
 
 class VoucherMalformed(VoucherRefused):
@@ -70,6 +71,7 @@ class VoucherTruncated(VoucherRefused):
     message_zh = "电子凭证不完整"
     message_en = "e-voucher is truncated"
     action = "Scan the whole QR code again, holding it steady and fully in view."
+    action_zh = "请重新扫描完整的二维码，保持手机稳定，让二维码完全处于扫描范围内。"
 
 
 class VoucherOversized(VoucherRefused):
@@ -77,6 +79,7 @@ class VoucherOversized(VoucherRefused):
     message_zh = "电子凭证过长"
     message_en = "e-voucher is oversized"
     action = "This is not an e-voucher QR code: ask for the medical insurance e-voucher."
+    action_zh = "这不是医保电子凭证二维码：请出示医保电子凭证。"
 
 
 class VoucherUnknownKey(VoucherRefused):
@@ -84,6 +87,7 @@ class VoucherUnknownKey(VoucherRefused):
     message_zh = "电子凭证签名密钥未知"
     message_en = "e-voucher signed with an unknown key"
     action = "Connect to the platform to refresh its keys (9001), or identify the person online."
+    action_zh = "请连接医保平台以更新其密钥（9001 签到），或在线确认身份。"
 
 
 class VoucherForged(VoucherRefused):
@@ -91,6 +95,7 @@ class VoucherForged(VoucherRefused):
     message_zh = "电子凭证签名无效"
     message_en = "e-voucher signature is invalid (forged)"
     action = "Do not accept this code; identify the person with the card or ID card."
+    action_zh = "请勿接受此二维码；请改用社保卡或身份证确认身份。"
 
 
 class VoucherExpired(VoucherRefused):
@@ -104,6 +109,7 @@ class VoucherNotYetValid(VoucherRefused):
     message_zh = "电子凭证尚未生效"
     message_en = "e-voucher is not yet valid"
     action = "Check the terminal's clock; then ask the patient to refresh the code."
+    action_zh = "请检查终端时钟，然后请患者刷新二维码。"
 
 
 class VoucherReplayed(VoucherRefused):

@@ -10,6 +10,7 @@ class CardError(DeviceError):
     message_zh = "社保卡读取失败"
     message_en = "social security card could not be read"
     action = "Take the card out, insert it again chip first, and try again."
+    action_zh = "请取出社保卡，芯片朝前重新插入，然后重试。"
 
 
 class CardRemovedError(CardError):
@@ -17,13 +18,15 @@ class CardRemovedError(CardError):
     message_zh = "读卡过程中社保卡被拔出"
     message_en = "card removed"
     action = "Insert the card again and leave it in until the terminal says it is done."
+    action_zh = "请重新插入社保卡，并在终端提示完成前不要拔出。"
 
 
 class NotSocialSecurityCardError(CardError):
     code = "E312"
     message_zh = "不是社保卡"
     message_en = "this is not a social security card"
-    action = "Insert the social security card (社保卡), chip first."
+    action = "Insert the social security card, chip first."
+    action_zh = "请插入社保卡，芯片朝前。"
 
 
 class WrongPinError(CardError):
@@ -31,6 +34,7 @@ class WrongPinError(CardError):
     message_zh = "密码错误"
     message_en = "wrong PIN"
     action = "Enter the card's PIN again; the card locks itself after the last try."
+    action_zh = "请重新输入社保卡密码；最后一次输错后卡片将被锁定。"
 
     def __init__(self, tries_left: int) -> None:
         self.tries_left = tries_left
@@ -45,6 +49,7 @@ class PinBlockedError(CardError):
         "The card locked itself after too many wrong PINs: "
         "the holder must unlock it at a social security office."
     )
+    action_zh = "密码输错次数过多，卡片已锁定：持卡人需到社保经办网点解锁。"
 
 
 class PinRequiredError(CardError):
@@ -52,6 +57,7 @@ class PinRequiredError(CardError):
     message_zh = "需要输入社保卡密码"
     message_en = "this card needs its PIN to read the holder's data"
     action = "Ask the card holder to enter the card's PIN on the keypad."
+    action_zh = "请持卡人在密码键盘上输入社保卡密码。"
 
 
 class CardExpiredError(CardError):
@@ -59,6 +65,7 @@ class CardExpiredError(CardError):
     message_zh = "社保卡已过有效期"
     message_en = "card expired"
     action = "The card can no longer be used: use the e-voucher or ID card, and renew the card."
+    action_zh = "此卡已不能使用：请改用医保电子凭证或身份证，并尽快补换社保卡。"
 
 
 class MalformedRecordError(CardError):
@@ -68,6 +75,7 @@ class MalformedRecordError(CardError):
     message_zh = "社保卡数据格式错误"
     message_en = "card record is malformed"
     action = "Try the card again; if it keeps failing, the card is damaged and must be replaced."
+    action_zh = "请再试一次；如果仍然失败，说明卡片已损坏，需要补换。"
 
 
 class CardStatusError(CardError):
@@ -83,3 +91,4 @@ class NoCardError(CardError):
     message_zh = "未插入社保卡"
     message_en = "no card in the reader"
     action = "Insert the social security card chip first."
+    action_zh = "请插入社保卡，芯片朝前。"

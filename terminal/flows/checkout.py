@@ -82,6 +82,7 @@ class SettlementPending(MedtermError):
     message_zh = "结算结果待确认,您的付款已记录"
     message_en = "the settlement's outcome is not known yet; the payment is recorded"
     action = "Keep the receipt; the terminal confirms the settlement when the platform answers."
+    action_zh = "请保留小票；医保平台答复后，终端会自动确认本次结算。"
 
 
 class SettlementRefused(MedtermError):
@@ -89,6 +90,7 @@ class SettlementRefused(MedtermError):
     message_zh = "医保结算未成功,已退回您的付款"
     message_en = "the platform refused the settlement; any payment was refunded"
     action = "Read the platform's reason; ask the cashier if it is unclear."
+    action_zh = "请阅读医保平台给出的原因；如有疑问，请咨询收费窗口。"
 
 
 class NothingToPay(MedtermError):
@@ -96,6 +98,7 @@ class NothingToPay(MedtermError):
     message_zh = "没有待缴费的项目"
     message_en = "there is nothing to pay"
     action = "Check with the doctor's desk that the orders were issued, then try again."
+    action_zh = "请到医生诊室确认医嘱是否已开出，然后重试。"
 
 
 @dataclass(frozen=True)
