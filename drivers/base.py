@@ -73,6 +73,8 @@ class NoHardwareError(DeviceError):
 
 
 class DeviceTimeoutError(DeviceError):
+    """The device did not answer in time."""
+
     code = "E303"
     message_zh = "设备响应超时"
     message_en = "device did not answer in time"

@@ -53,6 +53,8 @@ _PAYLOAD_TYPES: dict[str, type] = {
 
 
 class VoucherRefused(MedtermError):
+    """An e-voucher refused by the offline check (base of the voucher refusals)."""
+
     code = "E340"
     message_zh = "电子凭证无效"
     message_en = "e-voucher refused"
@@ -61,12 +63,16 @@ class VoucherRefused(MedtermError):
 
 
 class VoucherMalformed(VoucherRefused):
+    """Shape, key id, base64url, payload fields or types, token length or lifetime wrong."""
+
     code = "E341"
     message_zh = "电子凭证格式错误"
     message_en = "e-voucher is malformed"
 
 
 class VoucherTruncated(VoucherRefused):
+    """Fewer than 4 parts, or a signature shorter than 64 bytes."""
+
     code = "E342"
     message_zh = "电子凭证不完整"
     message_en = "e-voucher is truncated"
@@ -75,6 +81,8 @@ class VoucherTruncated(VoucherRefused):
 
 
 class VoucherOversized(VoucherRefused):
+    """More than 1,024 characters."""
+
     code = "E343"
     message_zh = "电子凭证过长"
     message_en = "e-voucher is oversized"
@@ -83,6 +91,8 @@ class VoucherOversized(VoucherRefused):
 
 
 class VoucherUnknownKey(VoucherRefused):
+    """The key id is not among the 9001 keys, or the key is past its `not_after`."""
+
     code = "E344"
     message_zh = "电子凭证签名密钥未知"
     message_en = "e-voucher signed with an unknown key"
@@ -91,6 +101,8 @@ class VoucherUnknownKey(VoucherRefused):
 
 
 class VoucherForged(VoucherRefused):
+    """The SM2 signature does not verify."""
+
     code = "E345"
     message_zh = "电子凭证签名无效"
     message_en = "e-voucher signature is invalid (forged)"
@@ -99,12 +111,16 @@ class VoucherForged(VoucherRefused):
 
 
 class VoucherExpired(VoucherRefused):
+    """Now is after the voucher's `exp`."""
+
     code = "E346"
     message_zh = "电子凭证已过期"
     message_en = "e-voucher expired"
 
 
 class VoucherNotYetValid(VoucherRefused):
+    """Now is more than 30 s before the voucher's `iat`."""
+
     code = "E347"
     message_zh = "电子凭证尚未生效"
     message_en = "e-voucher is not yet valid"
@@ -113,6 +129,8 @@ class VoucherNotYetValid(VoucherRefused):
 
 
 class VoucherReplayed(VoucherRefused):
+    """The token was already used on this terminal (the replay memory)."""
+
     code = "E348"
     message_zh = "电子凭证已被使用"
     message_en = "e-voucher was already used"

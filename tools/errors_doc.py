@@ -8,6 +8,7 @@ module of every package that may define an error; the test of the registry uses 
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 import sys
 from collections.abc import Iterable
@@ -74,19 +75,27 @@ def render(entries: Iterable[ErrorEntry]) -> str:
     return "\n".join(out)
 
 
-_COLUMNS = ("code", "error", "提示 / message", "处理办法 / what to do")
-_ROW = "| {} | {} | {} | {} |"
-_RULE = "|---|---|---|---|"
+_COLUMNS = ("code", "error", "when", "提示 / message", "处理办法 / what to do")
+_ROW = "| {} | {} | {} | {} | {} |"
+_RULE = "|---|---|---|---|---|"
 
 
-def _cells(entry: ErrorEntry) -> tuple[str, str, str, str]:
+def _cells(entry: ErrorEntry) -> tuple[str, str, str, str, str]:
     cls = entry.error_class
     return (
         entry.code,
         f"`{cls.__qualname__}`<br>`{cls.__module__}`",
+        _cell(_when(cls)),
         f"{_cell(entry.message_zh)}<br>{_cell(entry.message_en)}",
         f"{_cell(entry.action_zh)}<br>{_cell(entry.action_en)}",
     )
+
+
+def _when(cls: type) -> str:
+    """The first paragraph of the class's own docstring (a class without one says nothing
+    beyond its message: a docstring is not inherited here)."""
+    doc = cls.__dict__.get("__doc__") or ""
+    return inspect.cleandoc(doc).split("\n\n")[0]
 
 
 def _cell(text: str) -> str:

@@ -6,6 +6,8 @@ from drivers.base import DeviceError, DeviceTimeoutError
 
 
 class IdReaderError(DeviceError):
+    """The ID card reader failed (base of the ID card errors)."""
+
     code = "E320"
     message_zh = "身份证阅读器故障"
     message_en = "ID card reader failure"
@@ -24,6 +26,8 @@ class FrameError(IdReaderError):
 
 
 class NoIdCardError(IdReaderError):
+    """Find card answered `80`."""
+
     code = "E322"
     message_zh = "未放置身份证"
     message_en = "no ID card on the reader"
@@ -32,6 +36,8 @@ class NoIdCardError(IdReaderError):
 
 
 class IdCardSelectError(IdReaderError):
+    """Select card answered `81`."""
+
     code = "E323"
     message_zh = "身份证选卡失败"
     message_en = "the reader could not select the ID card"
@@ -40,6 +46,8 @@ class IdCardSelectError(IdReaderError):
 
 
 class IdCardReadError(IdReaderError):
+    """Read card answered `41`."""
+
     code = "E324"
     message_zh = "身份证读取失败"
     message_en = "the reader could not read the ID card"
@@ -56,6 +64,8 @@ class ReaderReportedError(IdReaderError):
 
 
 class IdReaderTimeoutError(DeviceTimeoutError):
+    """No complete answer in time (a silent reader, or the card lifted)."""
+
     code = "E326"
     message_zh = "身份证阅读器无响应"
     message_en = "ID card reader did not answer"
@@ -74,6 +84,8 @@ class IdCardDataError(IdReaderError):
 
 
 class InvalidIdNumberError(IdCardDataError):
+    """The ID number fails its GB 11643 check character."""
+
     code = "E328"
     message_zh = "身份证号码校验错误"
     message_en = "ID number fails its check digit"

@@ -6,6 +6,8 @@ from drivers.base import DeviceError
 
 
 class PrinterError(DeviceError):
+    """The receipt printer failed (base of the printer errors)."""
+
     code = "E350"
     message_zh = "打印机故障"
     message_en = "receipt printer failure"
@@ -14,6 +16,8 @@ class PrinterError(DeviceError):
 
 
 class PaperOutError(PrinterError):
+    """No paper before printing, or the roll ran out mid-receipt (reprint)."""
+
     code = "E351"
     message_zh = "打印纸已用完"
     message_en = "printer is out of paper"
@@ -22,6 +26,8 @@ class PaperOutError(PrinterError):
 
 
 class PrinterNotAnsweringError(PrinterError):
+    """No answer to the status query `DLE EOT 4`."""
+
     code = "E352"
     message_zh = "打印机无响应"
     message_en = "printer does not answer its status query"

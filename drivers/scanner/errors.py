@@ -6,6 +6,8 @@ from drivers.base import DeviceError
 
 
 class ScanError(DeviceError):
+    """A scan failed (base of the scanner errors)."""
+
     code = "E330"
     message_zh = "扫码失败"
     message_en = "scan failed"
@@ -24,6 +26,8 @@ class ScanDecodeError(ScanError):
 
 
 class ScanTooLongError(ScanError):
+    """Over 4,096 bytes without a terminator."""
+
     code = "E332"
     message_zh = "扫码内容过长"
     message_en = "scan too long (no terminator)"
@@ -32,6 +36,8 @@ class ScanTooLongError(ScanError):
 
 
 class WedgeGrabError(ScanError):
+    """Another program holds the keyboard-wedge scanner."""
+
     code = "E333"
     message_zh = "无法独占扫码枪"
     message_en = "cannot grab the keyboard-wedge scanner"

@@ -6,6 +6,8 @@ from drivers.base import DeviceError
 
 
 class CardError(DeviceError):
+    """The social security card could not be read (base of the card errors)."""
+
     code = "E310"
     message_zh = "社保卡读取失败"
     message_en = "social security card could not be read"
@@ -14,6 +16,8 @@ class CardError(DeviceError):
 
 
 class CardRemovedError(CardError):
+    """The card was pulled out mid-read; the next insertion is awaited."""
+
     code = "E311"
     message_zh = "读卡过程中社保卡被拔出"
     message_en = "card removed"
@@ -22,6 +26,8 @@ class CardRemovedError(CardError):
 
 
 class NotSocialSecurityCardError(CardError):
+    """SELECT of the social security application answered `6A 82`."""
+
     code = "E312"
     message_zh = "不是社保卡"
     message_en = "this is not a social security card"
@@ -30,6 +36,8 @@ class NotSocialSecurityCardError(CardError):
 
 
 class WrongPinError(CardError):
+    """The card answered `63 Cx`: a wrong PIN, `tries_left` carried."""
+
     code = "E313"
     message_zh = "密码错误"
     message_en = "wrong PIN"
@@ -42,6 +50,8 @@ class WrongPinError(CardError):
 
 
 class PinBlockedError(CardError):
+    """The card answered `69 83` or `63 C0`: no PIN try left."""
+
     code = "E314"
     message_zh = "社保卡密码已锁定"
     message_en = "card PIN is blocked"
@@ -53,6 +63,8 @@ class PinBlockedError(CardError):
 
 
 class PinRequiredError(CardError):
+    """EF06 answered `69 82` and no PIN was given."""
+
     code = "E315"
     message_zh = "需要输入社保卡密码"
     message_en = "this card needs its PIN to read the holder's data"
@@ -61,6 +73,8 @@ class PinRequiredError(CardError):
 
 
 class CardExpiredError(CardError):
+    """The expiry date (EF05 06) is before today."""
+
     code = "E316"
     message_zh = "社保卡已过有效期"
     message_en = "card expired"
@@ -87,6 +101,8 @@ class CardStatusError(CardError):
 
 
 class NoCardError(CardError):
+    """No card in the reader, or none inserted in time."""
+
     code = "E319"
     message_zh = "未插入社保卡"
     message_en = "no card in the reader"

@@ -11,6 +11,8 @@ from kernel.errors import MedtermError
 
 
 class PaymentError(MedtermError):
+    """A self-pay failure (base of the payment errors)."""
+
     code = "E600"
     message_zh = "支付失败"
     message_en = "payment failed"
@@ -93,6 +95,8 @@ class PaymentRejected(PaymentError):
 
 
 class InvalidPaymentCode(PaymentError):
+    """Not an 18-digit WeChat Pay or Alipay payment code."""
+
     code = "E607"
     message_zh = "付款码无效"
     message_en = "not a valid payment code"
@@ -111,6 +115,8 @@ class RefundRefused(PaymentError):
 
 
 class CashShort(PaymentError):
+    """The cash tendered is less than the amount due."""
+
     code = "E609"
     message_zh = "收取现金不足"
     message_en = "the cash tendered is less than the amount due"
