@@ -50,6 +50,7 @@ class DeviceError(MedtermError):
     message_zh = "设备故障"
     message_en = "device failure"
     action = "Check the device's cable and power, then run `medterm diag health`."
+    action_zh = "请检查设备的连接线和电源，然后运行 `medterm diag health`。"
 
 
 class DeviceStateError(DeviceError):
@@ -59,6 +60,7 @@ class DeviceStateError(DeviceError):
     message_zh = "设备状态错误"
     message_en = "device call out of order"
     action = "Report this to support: the terminal software used a device in the wrong order."
+    action_zh = "请报告技术支持：终端程序以错误的顺序使用了设备。"
 
 
 class NoHardwareError(DeviceError):
@@ -68,13 +70,17 @@ class NoHardwareError(DeviceError):
     message_zh = "未检测到设备"
     message_en = "device not present"
     action = "Connect the device (or install its driver library) and restart the terminal."
+    action_zh = "请连接设备（或安装其驱动程序库），然后重启终端。"
 
 
 class DeviceTimeoutError(DeviceError):
+    """The device did not answer in time."""
+
     code = "E303"
     message_zh = "设备响应超时"
     message_en = "device did not answer in time"
     action = "Check the device's cable and power, then try again."
+    action_zh = "请检查设备的连接线和电源，然后重试。"
 
 
 class WrongThreadError(DeviceError):
@@ -84,6 +90,7 @@ class WrongThreadError(DeviceError):
     message_zh = "设备调用线程错误"
     message_en = "device used from the wrong thread"
     action = "Report this to support with the log line."
+    action_zh = "请将日志中的这一行报告给技术支持。"
 
 
 class DeviceConfigError(ConfigError):
@@ -101,6 +108,7 @@ class DeviceIOError(DeviceError):
     message_zh = "设备通信失败"
     message_en = "device communication failed"
     action = "Check the device's cable, then run `medterm diag health`."
+    action_zh = "请检查设备的连接线，然后运行 `medterm diag health`。"
 
 
 # --------------------------------------------------------------------------- values

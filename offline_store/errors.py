@@ -9,6 +9,7 @@ from __future__ import annotations
 from kernel.errors import MedtermError
 
 VERIFY_HINT = "run `medterm journal verify --db <path>` and send its output to support"
+VERIFY_HINT_ZH = "运行 `medterm journal verify --db <路径>` 并将输出发给技术支持"
 
 
 class JournalError(MedtermError):
@@ -18,6 +19,7 @@ class JournalError(MedtermError):
     message_zh = "交易日志错误"
     message_en = "journal error"
     action = f"Stop taking payments, {VERIFY_HINT}."
+    action_zh = f"请暂停收款，{VERIFY_HINT_ZH}。"
 
 
 class JournalCorruptError(JournalError):
@@ -31,6 +33,10 @@ class JournalCorruptError(JournalError):
         "-shm files); copy it off the terminal, restore the last backup or start with an empty "
         f"journal only after support has read the copy; {VERIFY_HINT}."
     )
+    action_zh = (
+        "请停止终端并保留该文件（不要删除或覆盖它及其 -wal、-shm 文件）；将其复制出终端，"
+        f"技术支持查看副本后才能恢复最近的备份或启用空日志；{VERIFY_HINT_ZH}。"
+    )
 
 
 class JournalFullError(JournalError):
@@ -42,6 +48,10 @@ class JournalFullError(JournalError):
     action = (
         "Nothing already recorded is lost. Free space on the journal's disk (old logs, "
         "`medterm journal purge`), then continue; the refused step can be retried."
+    )
+    action_zh = (
+        "已记录的内容不会丢失。请清理交易日志所在磁盘的空间（旧日志、`medterm journal purge`），"
+        "然后继续；被拒绝的步骤可以重试。"
     )
 
 
@@ -55,6 +65,10 @@ class JournalReadOnlyError(JournalError):
         "Check that the journal file, its directory and the disk are writable by the medterm "
         "user (a disk remounted read-only after errors needs a technician), then restart."
     )
+    action_zh = (
+        "请确认交易日志文件、其所在目录和磁盘对 medterm 用户可写"
+        "（磁盘因错误被重新挂载为只读时需要技术人员处理），然后重启。"
+    )
 
 
 class JournalSchemaError(JournalError):
@@ -64,6 +78,7 @@ class JournalSchemaError(JournalError):
     message_zh = "交易日志版本高于本程序"
     message_en = "the journal was written by a newer version of medterm"
     action = "Install the medterm version that wrote this journal (or newer); never downgrade."
+    action_zh = "请安装写入该日志的 medterm 版本（或更新版本）；切勿降级。"
 
 
 class JournalIOError(JournalError):
@@ -73,6 +88,7 @@ class JournalIOError(JournalError):
     message_zh = "存储设备读写错误"
     message_en = "the disk reported an input/output error"
     action = f"Stop the terminal; the storage may be failing. Call a technician and {VERIFY_HINT}."
+    action_zh = f"请停止终端；存储设备可能正在损坏。请联系技术人员，{VERIFY_HINT_ZH}。"
 
 
 class KeyMissingError(JournalError):
@@ -84,6 +100,10 @@ class KeyMissingError(JournalError):
     action = (
         "Restore the key file from the terminal's key backup to its configured path. Do not "
         "create a new key: data encrypted with the lost key could never be read again."
+    )
+    action_zh = (
+        "请从终端的密钥备份中恢复密钥文件到配置的位置。不要新建密钥："
+        "用丢失的密钥加密的数据将再也无法读取。"
     )
 
 
@@ -97,6 +117,7 @@ class KeyMismatchError(JournalError):
         "The key file was replaced or belongs to another terminal: restore this terminal's "
         "own key file from its key backup."
     )
+    action_zh = "密钥文件被替换或属于另一台终端：请从密钥备份中恢复本终端自己的密钥文件。"
 
 
 class KeyFileError(JournalError):
@@ -106,6 +127,7 @@ class KeyFileError(JournalError):
     message_zh = "交易日志密钥文件无效"
     message_en = "the journal's key file is unusable"
     action = "The key file must be 32 bytes, mode 0600, owned by the medterm user: fix or restore."
+    action_zh = "密钥文件必须为 32 字节、权限 0600、属主为 medterm 用户：请修正或恢复。"
 
 
 class FieldTamperedError(JournalError):
@@ -115,6 +137,7 @@ class FieldTamperedError(JournalError):
     message_zh = "加密字段校验失败"
     message_en = "an encrypted field failed authentication"
     action = f"The journal was altered outside medterm; {VERIFY_HINT}."
+    action_zh = f"交易日志在 medterm 之外被改动过；请{VERIFY_HINT_ZH}。"
 
 
 class IllegalTransitionError(JournalError):
@@ -124,6 +147,7 @@ class IllegalTransitionError(JournalError):
     message_zh = "交易状态变更不允许"
     message_en = "illegal transaction state change"
     action = "This is a program error: call a technician and quote the code and detail."
+    action_zh = "这是程序错误：请联系技术人员，并告知错误代码和详情。"
 
 
 class NotFoundError(JournalError):
@@ -133,6 +157,7 @@ class NotFoundError(JournalError):
     message_zh = "交易日志中没有该记录"
     message_en = "no such record in the journal"
     action = "Check the identifier (it may have been purged after the retention period)."
+    action_zh = "请核对编号（该记录可能已在保存期满后被清理）。"
 
 
 class UnsettledPaymentsError(JournalError):
@@ -142,6 +167,7 @@ class UnsettledPaymentsError(JournalError):
     message_zh = "仍有未退款的支付，不能撤销交易"
     message_en = "payments are still held: refund them before cancelling"
     action = "Refund each collected payment through its channel (or resolve pending ones) first."
+    action_zh = "请先通过原支付渠道退回每一笔已收款项（或先处理未决的支付）。"
 
 
 class LeaseLostError(JournalError):
@@ -151,6 +177,7 @@ class LeaseLostError(JournalError):
     message_zh = "发送任务租约已失效"
     message_en = "the outbox claim expired and was taken over"
     action = "Nothing to do: the forwarder holding the new claim records the result."
+    action_zh = "无需处理：持有新租约的转发进程会记录结果。"
 
 
 class AuditChainError(JournalError):
@@ -162,4 +189,7 @@ class AuditChainError(JournalError):
     action = (
         "The journal was altered outside medterm. Keep the file as evidence, do not purge, and "
         f"{VERIFY_HINT}."
+    )
+    action_zh = (
+        f"交易日志在 medterm 之外被改动过。请保留该文件作为证据，不要清理，{VERIFY_HINT_ZH}。"
     )

@@ -141,6 +141,7 @@ class ForwarderConfigError(MedtermError, ValueError):
     message_zh = "转发器参数无效"
     message_en = "invalid forwarder setting"
     action = "Correct the named forwarder setting (chains, delays, breaker) and restart."
+    action_zh = "请改正提示的转发器配置项（链路数、延时、熔断器），然后重启。"
 
 
 def full_jitter_delay(

@@ -21,10 +21,11 @@ from kernel.errors import MedtermError
 
 
 class ForwarderBusy(MedtermError):
-    code = "E530"
+    code = "E702"
     message_zh = "另一个转发进程正在运行"
     message_en = "another forwarder is already running on this journal"
     action = "The running terminal forwards the queue by itself; see `medterm queue status`."
+    action_zh = "运行中的终端会自动发送队列；请用 `medterm queue status` 查看。"
 
 
 class ForwarderLock:

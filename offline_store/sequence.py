@@ -45,6 +45,7 @@ class SequenceExhausted(MedtermError, central_msgid.SequenceExhausted):
     message_zh = "本秒报文序号已用尽"
     message_en = "msgid sequence exhausted for this second"
     action = "Wait for the next second and allocate again (the client does this by itself)."
+    action_zh = "请等待下一秒再分配（程序会自动处理）。"
 
     def __init__(self, second: str, width: int) -> None:
         MedtermError.__init__(self, f"second {second}, width {width}")

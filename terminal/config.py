@@ -44,6 +44,7 @@ class ConfigFileError(ConfigError):
     message_zh = "无法读取终端配置文件"
     message_en = "cannot read the terminal configuration file"
     action = "Check that the file exists, is readable and is valid TOML (the position is given)."
+    action_zh = "请检查配置文件是否存在、可读且为有效的 TOML 格式（提示中给出了出错位置）。"
 
 
 class SignType(StrEnum):

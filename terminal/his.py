@@ -23,6 +23,7 @@ class HisError(MedtermError):
     message_zh = "医院信息系统暂时无法访问"
     message_en = "the hospital information system is unreachable or answered wrongly"
     action = "Pay at the hospital cashier, or try again in a few minutes."
+    action_zh = "请到医院收费窗口缴费，或几分钟后重试。"
 
 
 @dataclass(frozen=True)

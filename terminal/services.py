@@ -25,6 +25,7 @@ class ServiceStartError(MedtermError):
     message_zh = "模拟服务未能启动"
     message_en = "a service process did not start"
     action = "Read the service's output above; check that its port is free and its files exist."
+    action_zh = "请查看上方该服务的输出，检查其端口是否空闲、所需文件是否存在。"
 
 
 class ServiceProcess:

@@ -53,60 +53,84 @@ _PAYLOAD_TYPES: dict[str, type] = {
 
 
 class VoucherRefused(MedtermError):
+    """An e-voucher refused by the offline check (base of the voucher refusals)."""
+
     code = "E340"
     message_zh = "电子凭证无效"
     message_en = "e-voucher refused"
     action = "Ask the patient to refresh the e-voucher on their phone and scan it again."
+    action_zh = "请在手机上刷新医保电子凭证，然后重新扫码。"
 
 
 class VoucherMalformed(VoucherRefused):
+    """Shape, key id, base64url, payload fields or types, token length or lifetime wrong."""
+
     code = "E341"
     message_zh = "电子凭证格式错误"
     message_en = "e-voucher is malformed"
 
 
 class VoucherTruncated(VoucherRefused):
+    """Fewer than 4 parts, or a signature shorter than 64 bytes."""
+
     code = "E342"
     message_zh = "电子凭证不完整"
     message_en = "e-voucher is truncated"
     action = "Scan the whole QR code again, holding it steady and fully in view."
+    action_zh = "请重新扫描完整的二维码，保持手机稳定，让二维码完全处于扫描范围内。"
 
 
 class VoucherOversized(VoucherRefused):
+    """More than 1,024 characters."""
+
     code = "E343"
     message_zh = "电子凭证过长"
     message_en = "e-voucher is oversized"
     action = "This is not an e-voucher QR code: ask for the medical insurance e-voucher."
+    action_zh = "这不是医保电子凭证二维码：请出示医保电子凭证。"
 
 
 class VoucherUnknownKey(VoucherRefused):
+    """The key id is not among the 9001 keys, or the key is past its `not_after`."""
+
     code = "E344"
     message_zh = "电子凭证签名密钥未知"
     message_en = "e-voucher signed with an unknown key"
     action = "Connect to the platform to refresh its keys (9001), or identify the person online."
+    action_zh = "请连接医保平台以更新其密钥（9001 签到），或在线确认身份。"
 
 
 class VoucherForged(VoucherRefused):
+    """The SM2 signature does not verify."""
+
     code = "E345"
     message_zh = "电子凭证签名无效"
     message_en = "e-voucher signature is invalid (forged)"
     action = "Do not accept this code; identify the person with the card or ID card."
+    action_zh = "请勿接受此二维码；请改用社保卡或身份证确认身份。"
 
 
 class VoucherExpired(VoucherRefused):
+    """Now is after the voucher's `exp`."""
+
     code = "E346"
     message_zh = "电子凭证已过期"
     message_en = "e-voucher expired"
 
 
 class VoucherNotYetValid(VoucherRefused):
+    """Now is more than 30 s before the voucher's `iat`."""
+
     code = "E347"
     message_zh = "电子凭证尚未生效"
     message_en = "e-voucher is not yet valid"
     action = "Check the terminal's clock; then ask the patient to refresh the code."
+    action_zh = "请检查终端时钟，然后请患者刷新二维码。"
 
 
 class VoucherReplayed(VoucherRefused):
+    """The token was already used on this terminal (the replay memory)."""
+
     code = "E348"
     message_zh = "电子凭证已被使用"
     message_en = "e-voucher was already used"

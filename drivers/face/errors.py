@@ -16,6 +16,7 @@ class FaceError(MedtermError):
     message_zh = "人脸识别失败"
     message_en = "face check failed"
     action = "Try again, or use your social security card or ID card instead."
+    action_zh = "请再试一次，或改用社保卡或身份证。"
 
 
 class FaceModelsUnavailable(FaceError):
@@ -25,6 +26,7 @@ class FaceModelsUnavailable(FaceError):
     message_zh = "人脸识别组件不可用"
     message_en = "face recognition models are not available"
     action = "Install the 'face' extra (face_recognition, dlib, models) and restart the terminal."
+    action_zh = "请安装 'face' 扩展组件（face_recognition、dlib 及模型文件），然后重启终端。"
 
 
 class NoFaceError(FaceError):
@@ -32,6 +34,7 @@ class NoFaceError(FaceError):
     message_zh = "未检测到人脸，请正对摄像头"
     message_en = "no face found: please look at the camera"
     action = "Face the camera, remove hat, mask or sunglasses, and keep still."
+    action_zh = "请正对摄像头，摘下帽子、口罩或墨镜，并保持不动。"
 
 
 class PartialFaceError(FaceError):
@@ -39,6 +42,7 @@ class PartialFaceError(FaceError):
     message_zh = "人脸不完整，请将整张脸移入画面"
     message_en = "face partly out of the picture: move your whole face into the frame"
     action = "Step back or move so that your whole face is in the middle of the screen."
+    action_zh = "请后退或移动一下，让整张脸位于屏幕中央。"
 
 
 class MultipleFacesError(FaceError):
@@ -46,6 +50,7 @@ class MultipleFacesError(FaceError):
     message_zh = "画面中有多张人脸，请仅本人面对摄像头"
     message_en = "more than one face in the picture: only the person being served, please"
     action = "Ask the people next to you to step out of the camera's view, then try again."
+    action_zh = "请身边的人离开摄像头的拍摄范围，然后重试。"
 
 
 class FaceMismatchError(FaceError):
@@ -53,6 +58,7 @@ class FaceMismatchError(FaceError):
     message_zh = "人脸与登记照片不一致"
     message_en = "face does not match the enrolled photo"
     action = "Try again facing the camera, or use your card and PIN instead."
+    action_zh = "请正对摄像头再试一次，或改用社保卡加密码。"
 
 
 class ReferenceUnusableError(FaceError):
@@ -62,13 +68,15 @@ class ReferenceUnusableError(FaceError):
     message_zh = "参考照片不可用"
     message_en = "the reference photo or encoding cannot be used"
     action = "Use your card and PIN instead; report the card or enrolment to the insurance office."
+    action_zh = "请改用社保卡加密码；并向医保经办机构反映您的卡片或人脸登记问题。"
 
 
 class LivenessTimeoutError(FaceError):
     code = "E410"
     message_zh = "活体检测超时：未按提示眨眼或转头"
     message_en = "liveness check timed out: the prompted blink or head turn was not seen"
-    action = "Look at the camera and do what the screen asks (请眨眼 / please blink, or turn)."
+    action = "Look at the camera and do what the screen asks (blink, or turn your head)."
+    action_zh = "请看着摄像头，按屏幕提示操作（请眨眼，或转头）。"
 
 
 class StillImageError(FaceError):
@@ -78,6 +86,7 @@ class StillImageError(FaceError):
     message_zh = "检测到静止画面，请本人面对摄像头"
     message_en = "the picture does not move: a live person must face the camera"
     action = "Stand in front of the camera yourself; photos and screens are refused."
+    action_zh = "请本人站在摄像头前；照片和屏幕画面将被拒绝。"
 
 
 class FaceNotSeenTimeoutError(FaceError):
@@ -85,6 +94,7 @@ class FaceNotSeenTimeoutError(FaceError):
     message_zh = "超时未检测到人脸，请正对摄像头"
     message_en = "no face seen before the time limit: please look at the camera"
     action = "Stand in front of the camera, face it, and try again."
+    action_zh = "请站在摄像头前，正对摄像头，然后重试。"
 
 
 class FaceChangedError(FaceError):
@@ -94,6 +104,7 @@ class FaceChangedError(FaceError):
     message_zh = "检测过程中人脸发生变化"
     message_en = "the face changed during the liveness check"
     action = "Stay in front of the camera yourself for the whole check; try again."
+    action_zh = "请在整个检测过程中由本人始终面对摄像头，然后重试。"
 
 
 class FaceNotEnrolledError(FaceError):
@@ -103,6 +114,7 @@ class FaceNotEnrolledError(FaceError):
     message_zh = "未找到匹配的登记人脸"
     message_en = "no enrolled face matches"
     action = "Use your social security card, ID card or e-voucher QR code instead."
+    action_zh = "请改用社保卡、身份证或医保电子凭证二维码。"
 
 
 class FaceAuthorisationError(FaceError):
@@ -112,3 +124,4 @@ class FaceAuthorisationError(FaceError):
     message_zh = "刷脸授权失效"
     message_en = "the face authorisation is no longer valid"
     action = "Start the face check again."
+    action_zh = "请重新进行刷脸。"

@@ -5,7 +5,8 @@ Each class answers it in `may_have_executed`:
 
 - `TransportError`: no; the request never left (connect refused, connect timeout, TLS
   handshake). Resending, with the same msgid, is always safe.
-- `BusinessError` (`infcode=-2`): no; the platform refused and did nothing. Show `err_msg`.
+- `BusinessError` (`infcode=-2`): no; the platform refused and did nothing. Show its
+  `platform_message` (the platform's `err_msg`) to the person; never log it.
 - `PlatformSystemError` (`infcode=-1`), `AmbiguousOutcomeError` (request sent, no usable answer)
   and `ProtocolError` (an answer we cannot trust or use): maybe. For a settlement-type
   transaction the outcome is unknown and must be resolved (resend with the same msgid, or 2601)
@@ -16,7 +17,7 @@ Codes E100-E199 (docs/platform-client.md).
 
 from __future__ import annotations
 
-from kernel.errors import MedtermError
+from kernel.errors import MedtermError, shown_text
 
 
 class PlatformError(MedtermError):
@@ -26,6 +27,7 @@ class PlatformError(MedtermError):
     message_zh = "医保平台调用失败"
     message_en = "the insurance platform call failed"
     action = "Try again; if it keeps failing, call a technician and quote the error code."
+    action_zh = "请重试；如果仍然失败，请联系技术人员并告知错误代码。"
     may_have_executed = True
 
     def __init__(
@@ -42,19 +44,26 @@ class PlatformError(MedtermError):
 class BusinessError(PlatformError):
     """`infcode=-2`: the platform refused the request and did nothing.
 
-    `err_msg` is the platform's own message, meant for the person at the screen; it is kept
-    out of `detail` (and so out of logs) because the platform may name the patient in it.
+    `err_msg` is the platform's own message, meant for the person at the screen (the reason
+    is often the whole point: "e-voucher already used"): `platform_message` gives it, cleaned
+    for display. It is kept out of `detail` (and so out of logs) because the platform may name
+    the patient in it.
     """
 
     code = "E101"
     message_zh = "医保平台拒绝了本次业务"
     message_en = "the insurance platform refused the request"
     action = "Show the platform's message to the patient; nothing was charged to the insurance."
+    action_zh = "请向患者出示医保平台的提示信息；本次未发生医保扣费。"
     may_have_executed = False
 
     def __init__(self, err_msg: str, *, infno: str = "", msgid: str = "") -> None:
         self.err_msg = err_msg
         super().__init__("infcode -2", infno=infno, msgid=msgid)
+
+    @property
+    def platform_message(self) -> str:
+        return shown_text(self.err_msg)
 
 
 class PlatformSystemError(PlatformError):
@@ -64,6 +73,7 @@ class PlatformSystemError(PlatformError):
     message_zh = "医保平台系统异常,交易结果未知"
     message_en = "the insurance platform reported a system error: the outcome is unknown"
     action = "Do not settle again under a new message id: resolve this one first (resend or 2601)."
+    action_zh = "请勿用新的报文流水号重新结算：先处理本笔交易（重发或用 2601 冲正）。"
 
     def __init__(self, err_msg: str, *, infno: str = "", msgid: str = "") -> None:
         self.err_msg = err_msg
@@ -77,6 +87,7 @@ class TransportError(PlatformError):
     message_zh = "无法连接医保平台"
     message_en = "cannot reach the insurance platform"
     action = "Check the network cable and the platform address; the request was not sent."
+    action_zh = "请检查网线和医保平台地址；本次请求未发出。"
     may_have_executed = False
 
 
@@ -87,6 +98,7 @@ class SignInFailed(TransportError):
     message_zh = "终端签到医保平台失败,业务未发送"
     message_en = "signing in to the insurance platform failed: the request was not sent"
     action = "Check the terminal's institution code and keys; the request can be sent later."
+    action_zh = "请检查终端的机构编码和密钥；该请求可以稍后再发送。"
 
 
 class AmbiguousOutcomeError(PlatformError):
@@ -102,6 +114,7 @@ class AmbiguousOutcomeError(PlatformError):
     message_zh = "医保平台未返回结果,交易结果未知"
     message_en = "no answer from the insurance platform: the outcome is unknown"
     action = "Do not settle again under a new message id: resolve this one first (resend or 2601)."
+    action_zh = "请勿用新的报文流水号重新结算：先处理本笔交易（重发或用 2601 冲正）。"
 
 
 class ProtocolError(PlatformError):
@@ -115,6 +128,9 @@ class ProtocolError(PlatformError):
         "Do not collect money on this answer; resolve the transaction (resend or 2601) "
         "and report the platform response to support."
     )
+    action_zh = (
+        "请勿按此应答收款；先处理本笔交易（重发或用 2601 冲正），并将平台返回内容报告给技术支持。"
+    )
 
 
 class ResponseSignatureError(ProtocolError):
@@ -124,6 +140,7 @@ class ResponseSignatureError(ProtocolError):
     message_zh = "医保平台返回数据签名校验失败"
     message_en = "the insurance platform's answer has an invalid signature"
     action = "Check platform.platform_public_keys; if they are right, report a possible attack."
+    action_zh = "请检查配置项 platform.platform_public_keys；如配置无误，请报告可能的攻击。"
 
 
 class RequestInvalid(PlatformError):
@@ -133,6 +150,7 @@ class RequestInvalid(PlatformError):
     message_zh = "终端生成的请求不完整"
     message_en = "the request to the platform is incomplete"
     action = "Call a technician and quote the error code: this is a terminal defect."
+    action_zh = "请联系技术人员并告知错误代码：这是终端程序的缺陷。"
     may_have_executed = False
 
 
@@ -144,4 +162,5 @@ class MsgidSpaceExhausted(PlatformError):
     message_zh = "报文流水号已用尽"
     message_en = "no message id available"
     action = "Check the terminal clock (NTP); requests resume once the clock moves forward."
+    action_zh = "请检查终端时钟（NTP）；时钟恢复正常后请求会继续发送。"
     may_have_executed = False

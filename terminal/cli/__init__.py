@@ -36,15 +36,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; typed errors become one line on stderr and exit status 2."""
+    """Run one command; a typed error becomes a few lines on stderr and exit status 2."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
     except MedtermError as err:
-        print(f"medterm: {err.describe()}\n  what to do: {err.action}", file=sys.stderr)
+        print(error_report(err), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def error_report(err: MedtermError) -> str:
+    """What the person at the console reads: the code and what went wrong, the platform's own
+    words when it refused (often the whole reason, as for an e-voucher already used), and what
+    to do, in English and Chinese. Printed, never logged: the platform's words may name the
+    patient."""
+    lines = [f"medterm: {err.describe()}"]
+    if err.platform_message:
+        lines.append(f"  platform's message: {err.platform_message}")
+    lines.append(f"  what to do: {err.action}")
+    lines.append(f"  {err.message_zh}：{err.action_zh}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ class SettlementPending(MedtermError):
     message_zh = "结算结果待确认,您的付款已记录"
     message_en = "the settlement's outcome is not known yet; the payment is recorded"
     action = "Keep the receipt; the terminal confirms the settlement when the platform answers."
-    action_zh = "请保留凭条,平台答复后终端会自动确认结算,请勿重复缴费。"
+    action_zh = "请保留小票；医保平台答复后，终端会自动确认本次结算。"
 
 
 class SettlementRefused(MedtermError):
@@ -113,7 +113,7 @@ class SettlementRefused(MedtermError):
     message_zh = "医保结算未成功,已退回您的付款"
     message_en = "the platform refused the settlement; any payment was refunded"
     action = "Read the platform's reason; ask the cashier if it is unclear."
-    action_zh = "请查看平台给出的原因;如有疑问请到人工窗口咨询。"
+    action_zh = "请阅读医保平台给出的原因；如有疑问，请咨询收费窗口。"
 
 
 class NothingToPay(MedtermError):
@@ -121,7 +121,7 @@ class NothingToPay(MedtermError):
     message_zh = "没有待缴费的项目"
     message_en = "there is nothing to pay"
     action = "Check with the doctor's desk that the orders were issued, then try again."
-    action_zh = "请向医生确认已开具医嘱或处方后再试。"
+    action_zh = "请到医生诊室确认医嘱是否已开出，然后重试。"
 
 
 class StepOutOfOrder(MedtermError):
@@ -129,10 +129,10 @@ class StepOutOfOrder(MedtermError):
     screen that sent an event twice), never a patient's; the journal is unchanged."""
 
     code = "E207"
-    message_zh = "操作顺序有误,本次操作未执行"
+    message_zh = "操作顺序有误，本次操作未执行"
     message_en = "this step cannot be done now; nothing was changed"
     action = "Go back to the start screen and begin again; nothing was charged by this step."
-    action_zh = "请回到首页重新开始;本步骤没有扣款。"
+    action_zh = "请回到首页重新开始；本步骤没有扣款。"
 
 
 @dataclass(frozen=True)

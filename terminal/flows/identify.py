@@ -36,6 +36,7 @@ class NoActiveInsurance(MedtermError):
     message_zh = "未查询到有效参保信息"
     message_en = "no insurance record for this person"
     action = "Ask the insurance bureau; the bill can still be paid in full at the cashier."
+    action_zh = "请向医保经办机构咨询；本次费用仍可在收费窗口全额自费支付。"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class UnresolvedPlaceholder(MedtermError):
     message_zh = "离线交易的前序请求尚未成功"
     message_en = "a queued request depends on an answer the platform has not given yet"
     action = "Let the queue drain; if it stays stuck, see `medterm queue status`."
+    action_zh = "请等待发送队列处理完毕；如果一直卡住，请运行 `medterm queue status` 查看。"
 
 
 def ref(infno: str, path: str) -> dict[str, str]:

@@ -39,6 +39,7 @@ class OfflineRefused(MedtermError):
     message_zh = "医保平台暂时无法连接,本笔交易无法办理"
     message_en = "the insurance platform is unreachable: this transaction cannot be done now"
     action = "Try again when the platform is back, or pay the whole bill at the cashier."
+    action_zh = "请在医保平台恢复后重试，或到收费窗口全额支付。"
 
 
 @dataclass(frozen=True)

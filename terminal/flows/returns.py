@@ -51,7 +51,7 @@ class ReturnRefused(MedtermError):
         "Check the transaction number and what comes back; "
         "an offline sale can be returned once it was forwarded."
     )
-    action_zh = "请核对交易号和退回的数量;离线交易须上传平台后才能退货。"
+    action_zh = "请核对交易号和退回的数量；离线交易须上传医保平台后才能退货。"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class NotEligibleError(MedtermError):
     message_zh = "参保状态异常,医保基金不予支付"
     message_en = "insurance is not active: no fund payment"
     action = "The person may pay in full, or ask the insurance bureau about their status."
+    action_zh = "您可以全额自费支付，或向医保经办机构咨询您的参保状态。"
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class PolicyError(MedtermError):
     message_zh = "医保政策参数错误"
     message_en = "settlement policy is invalid or missing"
     action = "Check the policy file for the named region and key, then restart."
+    action_zh = "请检查政策文件中提示的地区和配置项，然后重启终端。"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The layering rules of ARCHITECTURE.md, enforced: the core has no Qt and never imports the
-simulators; the kernel imports no layer; drivers and the offline store never import upwards."""
+simulators nor the developers' tools; the kernel imports no layer; drivers and the offline
+store never import upwards."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import pytest
 
 # package -> the top-level packages that importing every module of it must not pull in
 FORBIDDEN = {
-    "kernel": ("PySide6", "simulators", "ui", "terminal", "drivers", "offline_store"),
-    "drivers": ("PySide6", "simulators", "ui", "terminal", "offline_store"),
-    "offline_store": ("PySide6", "simulators", "ui", "terminal", "drivers"),
-    "terminal": ("PySide6", "simulators", "ui"),
+    "kernel": ("PySide6", "simulators", "ui", "tools", "terminal", "drivers", "offline_store"),
+    "drivers": ("PySide6", "simulators", "ui", "tools", "terminal", "offline_store"),
+    "offline_store": ("PySide6", "simulators", "ui", "tools", "terminal", "drivers"),
+    "terminal": ("PySide6", "simulators", "ui", "tools"),
 }
 
 PROBE = textwrap.dedent(
