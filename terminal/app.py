@@ -58,8 +58,12 @@ class Terminal:
         his_url: str | None = None,
         catalogue: Mapping[str, CatalogueItem] | None = None,
         policies: PolicyBook | None = None,
+        create_journal: bool = True,
     ) -> Terminal:
-        journal = open_journal(config.store.data_dir)
+        """The terminal of `config`; it takes payments, so it creates its journal in
+        `store.data_dir` unless `create_journal=False` (a `--data-dir` of the command line
+        without `--create-journal`: offline_store.datadir)."""
+        journal = open_journal(config.store.data_dir, create=create_journal)
         allocator = msgid_allocator(config, journal)
         client = PlatformClient(config, allocator)
         gateway = GatewayClient(
