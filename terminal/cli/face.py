@@ -29,6 +29,7 @@ from drivers.face.models import FaceModels
 from drivers.face.settings import FaceSettings
 from drivers.face.verifier import FaceVerifier, Reference
 from kernel.errors import MedtermError
+from terminal.cli.options import fps
 from terminal.config import load_config
 
 Handler = Callable[[argparse.Namespace], int]
@@ -54,7 +55,9 @@ def _add_commands(commands: argparse._SubParsersAction, prefix: str) -> None:
 
     liveness = commands.add_parser(prefix + "liveness", help="blink liveness over a video")
     liveness.add_argument("--video", type=Path, required=True, help="video or still image")
-    liveness.add_argument("--fps", type=float, default=15.0, help="frames judged per second")
+    liveness.add_argument(
+        "--fps", type=fps, default=15.0, help="frames judged per second (1 to 120)"
+    )
     liveness.add_argument(
         "--method",
         choices=[m.value for m in LivenessMethod],
