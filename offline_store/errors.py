@@ -86,12 +86,14 @@ class JournalNotFoundError(JournalError):
     message_en = "there is no journal here"
     action = (
         "Check the path (--data-dir, --db, or store.data_dir in the configuration): it must be "
-        "the data directory of an existing terminal. A new terminal's journal is created by its "
-        "first checkout in the configured data directory, never by this command."
+        "the data directory of an existing terminal. Only a payment (checkout, load, the kiosk) "
+        "creates a journal: in the configured data directory, or in a --data-dir given with "
+        "--create-journal."
     )
     action_zh = (
         "检查路径（--data-dir、--db 或配置中的 store.data_dir）是否为现有终端的数据目录。"
-        "新终端的交易日志只在配置的数据目录中由第一笔结算创建，本命令不会创建。"
+        "只有结算（checkout、load、自助机）会创建交易日志：在配置的数据目录中，"
+        "或在同时给出 --create-journal 的 --data-dir 中。"
     )
 
 

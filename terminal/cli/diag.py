@@ -203,8 +203,6 @@ def _verifier(args: argparse.Namespace, workdir: Path) -> VoucherVerifier | None
         keys = load_platform_keys(raw)
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise ArgumentError(f"--platform-keys {args.platform_keys}: {err}") from None
-    if args.replay_db is not None:
-        _check_replay_db(args.replay_db)
     return VoucherVerifier(keys, ReplayCache(args.replay_db or workdir / "replay.sqlite"))
 
 
@@ -250,6 +248,8 @@ def _describe_scan(
 
 
 def _scan(args: argparse.Namespace) -> int:
+    if args.replay_db is not None:
+        _check_replay_db(args.replay_db)
     events: queue.Queue[DeviceEvent] = queue.Queue()
     rows: list[dict[str, Any]] = []
     scanner = SerialScanner(
