@@ -49,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)  # type: ignore[assignment]
     try:
-        return _run(arguments)
+        status = _run(arguments)
+        stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return status
     except BrokenPipeError:
         _silence(stdout)
         return EXIT_BROKEN_PIPE
