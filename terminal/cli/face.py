@@ -29,7 +29,7 @@ from drivers.face.models import FaceModels
 from drivers.face.settings import FaceSettings
 from drivers.face.verifier import FaceVerifier, Reference
 from kernel.errors import MedtermError
-from terminal.cli.options import fps
+from terminal.cli.options import ArgumentError, fps
 from terminal.config import load_config
 
 Handler = Callable[[argparse.Namespace], int]
@@ -135,6 +135,8 @@ def liveness_command(args: argparse.Namespace) -> int:
 
 
 def threshold_command(args: argparse.Namespace) -> int:
+    if not args.folder.is_dir():
+        raise ArgumentError(f"--folder {args.folder} is not a folder")
     engine = _engine(args)
     cal = calibrate.calibrate(args.folder, engine)
     if args.json:

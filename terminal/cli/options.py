@@ -111,15 +111,18 @@ def http_url(value: str) -> str:
 
 def check_argv(argv: list[str]) -> None:
     """Refuse arguments that are not text: bytes that are not UTF-8 reach Python as lone
-    surrogates (PEP 383), which no file, database or platform field can hold."""
+    surrogates (PEP 383), which no file, database or platform field can hold; a NUL cannot
+    come from a shell at all (only from a caller of `main`), and no path may hold one."""
     for position, argument in enumerate(argv, start=1):
         try:
             argument.encode("utf-8")
+            if "\x00" in argument:
+                raise UnicodeEncodeError("utf-8", argument, 0, 1, "NUL")
         except UnicodeEncodeError:
             shown = os.fsencode(argument).decode("utf-8", "backslashreplace")
             after = f" (after {argv[position - 2]})" if position > 1 else ""
             raise ArgumentError(
-                f"argument {position}{after} '{shown}' is not UTF-8 text",
+                f"argument {position}{after} '{shown}' is not UTF-8 text (or holds a NUL)",
                 action="Retype the argument in UTF-8 (check the SSH session's locale, "
                 "e.g. LANG=C.UTF-8); medterm takes no file names that are not UTF-8.",
             ) from None
