@@ -12,7 +12,7 @@ The key may be kept elsewhere (a root-only directory, removable media) by passin
 Opening is `create=False` unless the caller says otherwise: only what takes payments (the
 composition root, for `checkout`, `load`, `demo` and the kiosk) creates a journal, so a
 mistyped `--data-dir` given to `queue status` or `journal export` is an error naming the path
-(`JournalNotFoundError`), not a new, empty terminal (docs/journal.md, "Who creates a journal").
+(`JournalNotFoundError`), not a new, empty terminal (docs/cli.md, "Who creates a journal").
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ class JournalIOError(JournalError):
 class JournalNotFoundError(JournalError):
     """A command that only works on an existing journal found none where it was told to look.
 
-    Only the commands that take payments create a journal (docs/journal.md, "Who creates a
+    Only the commands that take payments create a journal (docs/cli.md, "Who creates a
     journal"): a mistyped data directory must not become a new, empty terminal."""
 
     code = "E507"
