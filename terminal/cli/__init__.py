@@ -62,7 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(arguments: list[str]) -> int:
     try:
         check_argv(arguments)
-        args = build_parser().parse_args(arguments)
+        try:
+            args = build_parser().parse_args(arguments)
+        except SystemExit as leaving:  # usage errors (2) and --help (0), as a status
+            return leaving.code if isinstance(leaving.code, int) else 2
         return int(args.handler(args) or 0)
     except MedtermError as err:
         print(f"medterm: {err.describe()}\n  what to do: {err.action}", file=sys.stderr)

@@ -71,8 +71,11 @@ def test_checkout_creates_the_journal_where_the_configuration_says(
     platform: RunningSimulator, gateway: PaygateHandle, tmp_path: Path
 ) -> None:
     configured = tmp_path / "var-lib-medterm"
-    result = checkout(
-        platform, gateway, None, env=clean_env(MEDTERM__STORE__DATA_DIR=str(configured))
+    result = checkout(  # slots differ: two new journals' first msgids must not collide
+        platform,
+        gateway,
+        None,
+        env=clean_env(MEDTERM__STORE__DATA_DIR=str(configured), MEDTERM__TERMINAL__SLOT="7"),
     )
     assert result.returncode == 0, result.stderr
     assert (configured / "journal.db").stat().st_size > 0
@@ -82,7 +85,9 @@ def test_create_journal_starts_a_new_terminal_in_a_named_directory(
     platform: RunningSimulator, gateway: PaygateHandle, tmp_path: Path
 ) -> None:
     fresh = tmp_path / "new-terminal"
-    result = checkout(platform, gateway, fresh, "--create-journal")
+    result = checkout(
+        platform, gateway, fresh, "--create-journal", env=clean_env(MEDTERM__TERMINAL__SLOT="8")
+    )
     assert result.returncode == 0, result.stderr
     assert "settled" in result.stdout
     assert (fresh / "journal.db").stat().st_size > 0
