@@ -91,6 +91,46 @@ class JournalIOError(JournalError):
     action_zh = f"请停止终端；存储设备可能正在损坏。请联系技术人员，{VERIFY_HINT_ZH}。"
 
 
+class JournalNotFoundError(JournalError):
+    """A command that only works on an existing journal found none where it was told to look.
+
+    Only the commands that take payments create a journal (docs/cli.md, "Who creates a
+    journal"): a mistyped data directory must not become a new, empty terminal."""
+
+    code = "E507"
+    message_zh = "找不到交易日志"
+    message_en = "there is no journal here"
+    action = (
+        "Check the path (--data-dir, --db, or store.data_dir in the configuration): it must be "
+        "the data directory of an existing terminal. Only a payment (checkout, load, the kiosk) "
+        "creates a journal: in the configured data directory, or in a --data-dir given with "
+        "--create-journal."
+    )
+    action_zh = (
+        "检查路径（--data-dir、--db 或配置中的 store.data_dir）是否为现有终端的数据目录。"
+        "只有结算（checkout、load、自助机）会创建交易日志：在配置的数据目录中，"
+        "或在同时给出 --create-journal 的 --data-dir 中。"
+    )
+
+
+class DataDirError(JournalError):
+    """The data directory (or a journal file in it) is not what it must be: a file where a
+    directory belongs, a directory where the journal file belongs."""
+
+    code = "E508"
+    message_zh = "数据目录不可用"
+    message_en = "the data directory is not usable"
+    action = (
+        "The data directory must be a directory holding journal.db and journal.key: check the "
+        "path given (--data-dir or store.data_dir), and move aside whatever is in the way only "
+        "after checking it is not a terminal's journal."
+    )
+    action_zh = (
+        "数据目录必须是包含 journal.db 和 journal.key 的目录：检查所给路径（--data-dir 或 "
+        "store.data_dir）；确认占用该路径的不是终端的交易日志后，再将其移开。"
+    )
+
+
 class KeyMissingError(JournalError):
     """The journal holds encrypted data but its key file is gone."""
 
@@ -168,6 +208,22 @@ class UnsettledPaymentsError(JournalError):
     message_en = "payments are still held: refund them before cancelling"
     action = "Refund each collected payment through its channel (or resolve pending ones) first."
     action_zh = "请先通过原支付渠道退回每一笔已收款项（或先处理未决的支付）。"
+
+
+class DeadLetterClosedError(JournalError):
+    """A dead letter that is already resolved or retried: a technician's second try, not a
+    program error."""
+
+    code = "E523"
+    message_zh = "该死信已处理"
+    message_en = "this dead letter is already closed"
+    action = (
+        "Nothing to do: it was resolved or queued again before. `medterm queue status` lists "
+        "the dead letters still open."
+    )
+    action_zh = (
+        "无需操作：该死信此前已处理或已重新排队。`medterm queue status` 列出仍未处理的死信。"
+    )
 
 
 class LeaseLostError(JournalError):

@@ -40,7 +40,11 @@ from kernel.states import RequestStatus
 from offline_store import audit
 from offline_store.crypto import FieldCipher
 from offline_store.db import JournalDatabase
-from offline_store.errors import IllegalTransitionError, LeaseLostError, NotFoundError
+from offline_store.errors import (
+    DeadLetterClosedError,
+    LeaseLostError,
+    NotFoundError,
+)
 
 Clock = Callable[[], float]
 
@@ -493,7 +497,7 @@ class Outbox:
         if row is None:
             raise NotFoundError(f"dead letter {msgid}")
         if row[3] != "open":
-            raise IllegalTransitionError(f"dead letter {msgid} is already {row[3]}")
+            raise DeadLetterClosedError(f"dead letter {msgid} is already {row[3]}")
         keys = ("req_id", "person_key", "seq", "status", "tx_id", "infno", "body")
         return dict(zip(keys, row, strict=True))
 

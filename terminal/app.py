@@ -32,7 +32,7 @@ from drivers.base import Device
 from kernel.errors import ConfigError
 from kernel.fees import CatalogueItem, ChargeLevel
 from kernel.money import Money
-from offline_store.datadir import journal_path, key_path_of
+from offline_store.datadir import journal_path, key_path_of, open_journal_files
 from offline_store.forwarder import Forwarder
 from offline_store.journal import Journal
 from terminal.central.client import PlatformClient
@@ -58,10 +58,12 @@ if TYPE_CHECKING:  # the face stack (numpy, OpenCV, dlib) is imported only when 
     from drivers.face.session import FaceService
 
 
-def open_store(db: Path, key: Path) -> Journal:
+def open_store(db: Path, key: Path, *, create: bool = False) -> Journal:
     """The journal file `db` with its field-encryption key `key`: the one place the terminal
-    and its commands open a journal (`store_files` gives a data directory's two files)."""
-    return Journal.open(db, key)
+    and its commands open a journal (`store_files` gives a data directory's two files). Only
+    what takes payments creates one (`create=True`); every other command opens an existing
+    journal or fails naming the path (offline_store.datadir)."""
+    return open_journal_files(db, key, create=create)
 
 
 def store_files(data_dir: Path) -> tuple[Path, Path]:
@@ -80,8 +82,10 @@ class Terminal:
         his_url: str | None = None,
         catalogue: Mapping[str, CatalogueItem] | None = None,
         policies: PolicyBook | None = None,
+        create_journal: bool = False,
     ) -> None:
         self.config = config
+        self._create_journal = create_journal
         self._his_url = his_url
         self._catalogue = catalogue or {}
         self._policies = policies
@@ -99,10 +103,20 @@ class Terminal:
         devices: bool = False,
         face: bool = False,
         forwarder: bool = False,
+        create_journal: bool = True,
     ) -> Terminal:
         """A terminal; `devices`, `face` and `forwarder` build those now (and start the
-        forwarder) rather than on first use. If one fails, what was built is closed again."""
-        terminal = cls(config, his_url=his_url, catalogue=catalogue, policies=policies)
+        forwarder) rather than on first use. If one fails, what was built is closed again.
+        It takes payments, so it creates its journal in `store.data_dir` unless
+        `create_journal=False` (a `--data-dir` of the command line without
+        `--create-journal`: docs/cli.md)."""
+        terminal = cls(
+            config,
+            his_url=his_url,
+            catalogue=catalogue,
+            policies=policies,
+            create_journal=create_journal,
+        )
         try:
             if devices:
                 terminal.devices  # noqa: B018 (built for its effect)
@@ -119,7 +133,9 @@ class Terminal:
 
     @cached_property
     def journal(self) -> Journal:
-        journal = open_store(*store_files(self.config.store.data_dir))
+        journal = open_store(
+            *store_files(self.config.store.data_dir), create=self._create_journal
+        )
         self._owned.callback(journal.close)
         return journal
 

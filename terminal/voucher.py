@@ -281,6 +281,9 @@ def _payload(raw: bytes) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- replay memory
 
 
+REPLAY_TABLE = "seen_tokens"  # the replay memory's only table (`medterm diag scan` checks it)
+
+
 class ReplayCache:
     """Tokens seen on this terminal, in a small SQLite file, kept until they expire.
 
@@ -292,7 +295,7 @@ class ReplayCache:
         self.path = path
         with contextlib.closing(self._connect()) as db:
             db.execute(
-                "CREATE TABLE IF NOT EXISTS seen_tokens"
+                f"CREATE TABLE IF NOT EXISTS {REPLAY_TABLE}"
                 " (tok TEXT PRIMARY KEY, exp INTEGER NOT NULL)"
             )
 

@@ -88,7 +88,7 @@ class QueuingTerminal:
         cls, sim_url: str, data_dir: Path, *, slot: int = 1, **platform: Any
     ) -> QueuingTerminal:
         config = pharmacy_config(sim_url, data_dir, slot=slot, **platform)
-        journal = open_journal(data_dir)
+        journal = open_journal(data_dir, create=True)
         client = TerminalClient(config, msgid_allocator(config, journal))
         preview = PlatformClient(sim_url, fixmedins_code=PHARMACY).call(
             "2101",

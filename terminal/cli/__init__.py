@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from kernel.errors import MedtermError
+from terminal.cli.options import check_argv
+from terminal.cli.output import EscapingStream
+
+# 128 + SIGPIPE: what a shell reports for a coreutils program whose reader went away
+EXIT_BROKEN_PIPE = 141
 
 # Each module registers its subcommands (and sets `handler` on its parsers).
 COMMAND_MODULES: tuple[str, ...] = (
@@ -36,9 +42,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; a typed error becomes a few lines on stderr and exit status 2."""
-    args = build_parser().parse_args(argv)
+    """Run one command (docs/cli.md, "Exit status"): typed errors become one line on stderr
+    and exit status 2, as argparse's own; everything printed passes through `printable`, so
+    text from a device, a file or the platform cannot drive the terminal; a reader that goes
+    away (`journal export | head`) ends the command quietly, as it ends coreutils."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)  # type: ignore[assignment]
     try:
+        status = _run(arguments)
+        stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return status
+    except BrokenPipeError:
+        _silence(stdout)
+        return EXIT_BROKEN_PIPE
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(arguments: list[str]) -> int:
+    try:
+        check_argv(arguments)
+        try:
+            args = build_parser().parse_args(arguments)
+        except SystemExit as leaving:  # usage errors (2) and --help (0), as a status
+            return leaving.code if isinstance(leaving.code, int) else 2
         return int(args.handler(args) or 0)
     except MedtermError as err:
         print(error_report(err), file=sys.stderr)
@@ -58,6 +86,16 @@ def error_report(err: MedtermError) -> str:
     lines.append(f"  what to do: {err.action}")
     lines.append(f"  {err.message_zh}：{err.action_zh}")
     return "\n".join(lines)
+
+
+def _silence(stdout: object) -> None:
+    """Point the closed stdout at /dev/null, so the interpreter's last flush does not fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())  # type: ignore[attr-defined]
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        pass
 
 
 if __name__ == "__main__":

@@ -9,12 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from kernel.breakdown import Breakdown
-from kernel.errors import ConfigError
+from kernel.errors import ConfigError, MoneyError
+from kernel.fees import CatalogueItem
 from kernel.masking import mask_id, mask_name
 from kernel.money import Money
 from kernel.states import TxKind
 from terminal.app import Terminal, load_catalogue
-from terminal.cli.options import add_terminal_options, terminal_config
+from terminal.cli.options import (
+    ArgumentError,
+    add_terminal_options,
+    http_url,
+    may_create_journal,
+    nonblank,
+    terminal_config,
+)
 from terminal.config import InstitutionKind
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutOutcome, CheckoutRequest, PaymentAttempt
@@ -24,6 +32,8 @@ from terminal.payment import PaymentResult
 # A payment code the demo customer "shows" (WeChat Pay range, 18 digits): the gateway
 # simulator charges it like any other.
 DEMO_PAYMENT_CODE = "134567890123456789"
+# more units on one bill line is a typo, not a sale
+MAX_ITEM_COUNT = 10_000
 
 BREAKDOWN_ROWS = (
     ("medfee_sumamt", "医疗费总额 total fees"),
@@ -45,11 +55,11 @@ BREAKDOWN_ROWS = (
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("checkout", help="run one checkout against a platform")
-    add_terminal_options(parser)
+    add_terminal_options(parser, creates_journal=True)
     who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--voucher", metavar="QR", help="an e-voucher QR string")
-    who.add_argument("--certno", metavar="ID", help="a resident ID number")
-    who.add_argument("--card", metavar="NO", help="a social security card number")
+    who.add_argument("--voucher", type=nonblank, metavar="QR", help="an e-voucher QR string")
+    who.add_argument("--certno", type=nonblank, metavar="ID", help="a resident ID number")
+    who.add_argument("--card", type=nonblank, metavar="NO", help="a social security card number")
     parser.add_argument("--card-sn", default="", help="the card identifier, with --card")
     parser.add_argument(
         "--item",
@@ -58,7 +68,9 @@ def register(subparsers: Any) -> None:
         metavar="CODE:PRICE:COUNT",
         help="a bill line (repeatable); without any, the person's unpaid hospital orders",
     )
-    parser.add_argument("--his", metavar="URL", help="hospital system URL (default: platform)")
+    parser.add_argument(
+        "--his", type=http_url, metavar="URL", help="hospital system URL (default: platform)"
+    )
     parser.add_argument(
         "--catalogue", type=Path, help="catalogue (or world) file for offline estimates"
     )
@@ -89,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
     with Terminal.open(
         config,
         his_url=args.his or config.platform.base_url,
-        catalogue=load_catalogue(args.catalogue) if args.catalogue else None,
+        catalogue=catalogue_argument(args.catalogue, "--catalogue") if args.catalogue else None,
+        create_journal=may_create_journal(args),
     ) as terminal:
         terminal.recover()
         outcome = terminal.saga.run(request, collector_for(terminal, args))
@@ -109,21 +122,37 @@ def credential_from(args: argparse.Namespace) -> Credential:
     return Credential(CredentialKind.CARD, args.card, card_sn=args.card_sn)
 
 
+def catalogue_argument(path: Path, option: str) -> dict[str, CatalogueItem]:
+    """`load_catalogue` of a file named by `option`: its failure blames the argument."""
+    try:
+        return load_catalogue(path)
+    except ConfigError as err:
+        raise ArgumentError(f"{option}: {err.detail}") from None
+
+
 def parse_item(text: str, n: int) -> BillLine:
     """`CODE:PRICE:COUNT[:TRACE,TRACE...]` as given on the command line."""
     parts = text.split(":")
-    if len(parts) not in (3, 4):
-        raise ConfigError(f"--item {text!r}: expected CODE:PRICE:COUNT")
+    if len(parts) not in (3, 4) or not parts[0].strip():
+        raise ArgumentError(f"--item {text!r}: expected CODE:PRICE:COUNT")
     try:
         count = Decimal(parts[2])
     except InvalidOperation:
-        raise ConfigError(f"--item {text!r}: count is not a number") from None
+        count = Decimal("NaN")
+    if not count.is_finite() or count <= 0 or count > MAX_ITEM_COUNT:
+        raise ArgumentError(
+            f"--item {text!r}: the count must be a number above 0 and at most {MAX_ITEM_COUNT}"
+        )
+    try:
+        price = Money.parse(parts[1], field="--item price")
+    except MoneyError as err:
+        raise ArgumentError(f"--item {text!r}: {err.detail}") from None
     traces = tuple(t for t in parts[3].split(",") if t) if len(parts) == 4 else ()
     return BillLine(
         feedetl_sn=f"L{n:03d}",
         med_list_codg=parts[0],
         name=parts[0],
-        pric=Money.parse(parts[1], field="--item price"),
+        pric=price,
         cnt=count,
         drug_trac_codg=traces,
     )

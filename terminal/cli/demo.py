@@ -20,9 +20,9 @@ import requests
 
 from kernel.money import Money
 from kernel.states import TxKind
-from terminal.app import Terminal, load_catalogue
-from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector, render
-from terminal.cli.options import DEMO_CONFIGS, terminal_config
+from terminal.app import Terminal
+from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector, catalogue_argument, render
+from terminal.cli.options import DEMO_CONFIGS, ArgumentError, terminal_config
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutRequest
 from terminal.flows.identify import Credential, CredentialKind
@@ -43,8 +43,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="medterm-demo-") as scratch:
-        workdir = (args.workdir or Path(scratch)).resolve()
-        workdir.mkdir(parents=True, exist_ok=True)
+        workdir = (args.workdir or Path(scratch)).absolute()
+        try:
+            workdir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ArgumentError(f"--workdir {workdir}: {err.strerror}") from None
         central = ServiceProcess.start(
             python_module_argv(
                 "simulators.central",
@@ -160,7 +163,7 @@ def _terminal(kind: str, data_dir: Path, platform: str, gateway: str, world: Pat
         offline_mode=None,
     )
     config = terminal_config(args)
-    return Terminal.open(config, his_url=platform, catalogue=load_catalogue(world))
+    return Terminal.open(config, his_url=platform, catalogue=catalogue_argument(world, "--world"))
 
 
 def _faults(platform: str, rules: list[dict[str, Any]]) -> None:

@@ -12,8 +12,10 @@ card only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import queue
+import sqlite3
 import sys
 import tempfile
 import time
@@ -29,9 +31,23 @@ from drivers.smartcard.reader import SocialSecurityCardReader
 from kernel.errors import ConfigError, MedtermError
 from terminal.app import Terminal
 from terminal.cli import face
-from terminal.cli.options import config_path
+from terminal.cli.options import (
+    ArgumentError,
+    baudrate,
+    config_path,
+    nonblank,
+    positive_int,
+    seconds,
+)
+from terminal.cli.output import OutputPathError, check_output_path
 from terminal.config import DEFAULT_PATH, load_config
-from terminal.voucher import ReplayCache, VoucherRefused, VoucherVerifier, load_platform_keys
+from terminal.voucher import (
+    REPLAY_TABLE,
+    ReplayCache,
+    VoucherRefused,
+    VoucherVerifier,
+    load_platform_keys,
+)
 
 CONFIG_HELP = f"terminal.toml (default: $MEDTERM_CONFIG, else {DEFAULT_PATH}, else the demo)"
 
@@ -59,30 +75,35 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     card = command("read-card", "wait for a social security card and read it")
     card.add_argument("--pin", help="the card's PIN, for cards that guard the holder's data")
     card.add_argument("--reader", default="", help="PC/SC reader name part (default: first)")
-    card.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a card")
+    card.add_argument(
+        "--timeout", type=seconds, default=30.0, help="seconds to wait for a card"
+    )
     card.add_argument("--show-pii", action="store_true", help="show names and numbers unmasked")
     card.set_defaults(handler=_read_card)
 
     idcard = command("read-idcard", "read the ID card on a serial ID card reader")
-    idcard.add_argument("--port", required=True, help="serial port, e.g. /dev/ttyUSB0")
-    idcard.add_argument("--baudrate", type=int, default=115200)
+    idcard.add_argument(
+        "--port", type=nonblank, required=True, help="serial port, e.g. /dev/ttyUSB0"
+    )
+    idcard.add_argument("--baudrate", type=baudrate, default=115200)
     idcard.add_argument("--show-pii", action="store_true", help="show names and numbers unmasked")
     idcard.set_defaults(handler=_read_idcard)
 
     scan = command("scan", "print (and classify) what a serial scanner scans")
-    scan.add_argument("--port", required=True, help="serial port, e.g. /dev/ttyACM0")
-    scan.add_argument("--baudrate", type=int, default=9600)
+    scan.add_argument("--port", type=nonblank, required=True, help="serial port, e.g. /dev/ttyACM0")
+    scan.add_argument("--baudrate", type=baudrate, default=9600)
     scan.add_argument("--terminator", choices=("CR", "LF", "CRLF"), default="CR")
     scan.add_argument("--encoding", choices=("utf-8", "gbk"), default="utf-8")
-    scan.add_argument("--count", type=int, default=1, help="scans to wait for")
-    scan.add_argument("--timeout", type=float, default=60.0, help="seconds to wait in all")
+    scan.add_argument("--count", type=positive_int, default=1, help="scans to wait for")
+    scan.add_argument("--timeout", type=seconds, default=60.0, help="seconds to wait in all")
     scan.add_argument(
         "--platform-keys", type=Path, help="JSON list of 9001 keys: verify e-vouchers offline"
     )
     scan.add_argument(
         "--replay-db",
         type=Path,
-        help="replay memory for vouchers (default: a fresh one, so the terminal's is untouched)",
+        help="replay memory for vouchers (default: a fresh one, so the terminal's is untouched; "
+        "an existing file must be one)",
     )
     scan.add_argument("--show-pii", action="store_true", help="show scanned codes unmasked")
     scan.set_defaults(handler=_scan)
@@ -108,7 +129,7 @@ def _configured(args: argparse.Namespace) -> Terminal:
     config = load_config(config_path(args))
     if not config.devices:
         raise ConfigError("devices: the configuration has no [devices] table")
-    return Terminal.open(config, devices=True)
+    return Terminal.open(config, devices=True, create_journal=False)
 
 
 def _start(device: Device) -> str | None:
@@ -193,8 +214,25 @@ def _verifier(args: argparse.Namespace, workdir: Path) -> VoucherVerifier | None
         raw = json.loads(args.platform_keys.read_text(encoding="utf-8"))
         keys = load_platform_keys(raw)
     except (OSError, ValueError, KeyError, TypeError) as err:
-        raise ConfigError(f"--platform-keys {args.platform_keys}: {err}") from None
+        raise ArgumentError(f"--platform-keys {args.platform_keys}: {err}") from None
     return VoucherVerifier(keys, ReplayCache(args.replay_db or workdir / "replay.sqlite"))
+
+
+def _check_replay_db(path: Path) -> None:
+    """`--replay-db` creates a replay memory or reuses one; any other existing file (the
+    journal, its key, anything else) is refused rather than given a table of tokens."""
+    if not path.exists():
+        check_output_path(path, option="--replay-db", force=False, store=None)
+        return
+    try:
+        uri = f"{path.absolute().as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        tables = {row[0] for row in rows}
+    except sqlite3.Error:
+        tables = set()
+    if tables != {REPLAY_TABLE}:
+        raise OutputPathError(f"--replay-db {path} exists and is not a replay memory")
 
 
 def _describe_scan(
@@ -222,6 +260,8 @@ def _describe_scan(
 
 
 def _scan(args: argparse.Namespace) -> int:
+    if args.replay_db is not None:
+        _check_replay_db(args.replay_db)
     events: queue.Queue[DeviceEvent] = queue.Queue()
     rows: list[dict[str, Any]] = []
     scanner = SerialScanner(

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from drivers.face.settings import LivenessMethod
 from kernel.errors import MedtermError
 from terminal.app import Terminal
-from terminal.cli.options import config_path
+from terminal.cli.options import ArgumentError, config_path, fps
 from terminal.config import load_config
 
 if TYPE_CHECKING:
@@ -56,7 +56,9 @@ def _add_commands(commands: argparse._SubParsersAction, prefix: str) -> None:
 
     liveness = commands.add_parser(prefix + "liveness", help="blink liveness over a video")
     liveness.add_argument("--video", type=Path, required=True, help="video or still image")
-    liveness.add_argument("--fps", type=float, default=15.0, help="frames judged per second")
+    liveness.add_argument(
+        "--fps", type=fps, default=15.0, help="frames judged per second (1 to 120)"
+    )
     liveness.add_argument(
         "--method",
         choices=[m.value for m in LivenessMethod],
@@ -143,6 +145,8 @@ def liveness_command(args: argparse.Namespace) -> int:
 def threshold_command(args: argparse.Namespace) -> int:
     from drivers.face import calibrate
 
+    if not args.folder.is_dir():
+        raise ArgumentError(f"--folder {args.folder} is not a folder")
     with _engine(args) as engine:
         cal = calibrate.calibrate(args.folder, engine)
     if args.json:

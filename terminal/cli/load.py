@@ -15,12 +15,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kernel.errors import ConfigError, MedtermError
+from kernel.errors import MedtermError
 from kernel.money import ZERO, Money
 from kernel.states import TxKind
-from terminal.app import Terminal, load_catalogue
-from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector
-from terminal.cli.options import add_terminal_options, terminal_config
+from terminal.app import Terminal
+from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector, catalogue_argument
+from terminal.cli.options import (
+    ArgumentError,
+    add_terminal_options,
+    may_create_journal,
+    non_negative_int,
+    terminal_config,
+)
 from terminal.config import InstitutionKind
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutRequest
@@ -30,9 +36,9 @@ from terminal.payment import PaymentError
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("load", help="run N random checkouts from a world")
-    add_terminal_options(parser)
+    add_terminal_options(parser, creates_journal=True)
     parser.add_argument("--world", type=Path, required=True, help="the world file")
-    parser.add_argument("--transactions", type=int, required=True, metavar="N")
+    parser.add_argument("--transactions", type=non_negative_int, required=True, metavar="N")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument(
@@ -60,8 +66,6 @@ class LoadSummary:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.transactions < 0:
-        raise ConfigError("--transactions must be 0 or more")
     config = terminal_config(args)
     world = _read_world(args.world)
     kind = (
@@ -69,7 +73,11 @@ def run(args: argparse.Namespace) -> int:
         if config.terminal.institution_kind is InstitutionKind.PHARMACY
         else TxKind.OUTPATIENT
     )
-    with Terminal.open(config, catalogue=load_catalogue(args.world)) as terminal:
+    with Terminal.open(
+        config,
+        catalogue=catalogue_argument(args.world, "--world"),
+        create_journal=may_create_journal(args),
+    ) as terminal:
         recovered = terminal.recover()
         summary = run_load(
             terminal,
@@ -166,7 +174,7 @@ def _read_world(path: Path) -> dict[str, Any]:
     try:
         world = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise ConfigError(f"world {path}: {err}") from None
+        raise ArgumentError(f"--world {path}: {err}") from None
     if not isinstance(world, dict) or not world.get("persons") or not world.get("catalogue"):
-        raise ConfigError(f"world {path}: needs persons and catalogue")
+        raise ArgumentError(f"--world {path}: needs persons and catalogue")
     return world

@@ -11,16 +11,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from kernel.errors import ConfigError
 from offline_store.forwarder import recorded_breaker_state
 from offline_store.journal import Journal
 from terminal.app import Terminal, open_store, store_files
-from terminal.cli.options import add_terminal_options, terminal_config
+from terminal.cli.options import (
+    ArgumentError,
+    add_terminal_options,
+    nonblank,
+    seconds,
+    terminal_config,
+)
 from terminal.config import TerminalConfig
 
 
@@ -35,18 +39,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     drain = commands.add_parser("drain", help="forward every queued request now")
     add_terminal_options(drain)
-    drain.add_argument("--timeout", type=float, default=120.0, help="seconds (default 120)")
+    drain.add_argument("--timeout", type=seconds, default=120.0, help="seconds (default 120)")
     drain.set_defaults(handler=_drain)
 
     retry = commands.add_parser("retry", help="send a dead letter again under a new msgid")
-    retry.add_argument("msgid", metavar="ID", help="the dead letter's msgid")
+    retry.add_argument("msgid", type=nonblank, metavar="ID", help="the dead letter's msgid")
     add_terminal_options(retry)
     retry.set_defaults(handler=_retry)
 
     resolve = commands.add_parser("resolve", help="close a dead letter without sending it")
-    resolve.add_argument("msgid", metavar="ID", help="the dead letter's msgid")
+    resolve.add_argument("msgid", type=nonblank, metavar="ID", help="the dead letter's msgid")
     resolve.add_argument("--data-dir", type=Path, required=True, help="the journal's directory")
-    resolve.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    resolve.add_argument(
+        "--reason", type=nonblank, required=True, help="why (kept in the audit log)"
+    )
     resolve.set_defaults(handler=_resolve)
 
 
@@ -114,12 +120,12 @@ def _status(args: argparse.Namespace) -> int:
 
 def _config(args: argparse.Namespace) -> TerminalConfig:
     if args.data_dir is None:
-        raise ConfigError("--data-dir is required")
+        raise ArgumentError("--data-dir is required")
     return terminal_config(args)
 
 
 def _drain(args: argparse.Namespace) -> int:
-    with Terminal.open(_config(args)) as terminal:
+    with Terminal.open(_config(args), create_journal=False) as terminal:
         result = terminal.forwarder().drain(args.timeout)
     print(
         f"forwarded {result.succeeded}, dead letters {result.dead}, retries {result.retries}, "
@@ -129,7 +135,7 @@ def _drain(args: argparse.Namespace) -> int:
 
 
 def _retry(args: argparse.Namespace) -> int:
-    with Terminal.open(_config(args)) as terminal:
+    with Terminal.open(_config(args), create_journal=False) as terminal:
         new = terminal.journal.outbox.retry_dead_letter(
             args.msgid, new_msgid=terminal.allocator.next()
         )
@@ -141,9 +147,6 @@ def _resolve(args: argparse.Namespace) -> int:
     journal = open_store(*store_files(args.data_dir))
     try:
         journal.outbox.resolve_dead_letter(args.msgid, reason=args.reason)
-    except ValueError as err:
-        print(f"medterm: {err}", file=sys.stderr)
-        return 2
     finally:
         journal.close()
     print(f"{args.msgid} resolved")

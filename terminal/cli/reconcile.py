@@ -2,6 +2,8 @@
 then 3202 when the totals differ), printed as a table and optionally written as CSV.
 
 Exit status 0 when the platform balanced, 1 when it did not (the table says what differs).
+The journal must exist (reconciling never creates one); `--csv` is checked before the platform
+is asked, and never writes over the store or an existing file without `--force`.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from kernel.errors import ConfigError
+from offline_store.datadir import StoreFiles
 from offline_store.reconcile import format_table, report_rows, write_csv
 from terminal.app import Terminal
-from terminal.cli.options import add_terminal_options, terminal_config
+from terminal.cli.options import ArgumentError, add_terminal_options, terminal_config
+from terminal.cli.output import check_output_path, write_output
 from terminal.flows.reconcile import reconcile_day
 
 
@@ -22,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_terminal_options(parser)
     parser.add_argument("--date", type=_day, required=True, metavar="YYYY-MM-DD")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="also write the report as CSV")
+    parser.add_argument("--force", action="store_true", help="replace an existing --csv file")
     parser.set_defaults(handler=_reconcile)
 
 
@@ -34,9 +38,12 @@ def _day(text: str) -> date:
 
 def _reconcile(args: argparse.Namespace) -> int:
     if args.data_dir is None:
-        raise ConfigError("--data-dir is required")
+        raise ArgumentError("--data-dir is required")
     config = terminal_config(args)
-    with Terminal.open(config) as terminal:
+    store = StoreFiles.of_data_dir(config.store.data_dir)
+    if args.csv is not None:
+        check_output_path(args.csv, option="--csv", force=args.force, store=store)
+    with Terminal.open(config, create_journal=False) as terminal:
         report, platform = reconcile_day(terminal.journal, terminal.client, config, args.date)
     rows = report_rows(report) + platform.as_rows()
     print(
@@ -45,6 +52,12 @@ def _reconcile(args: argparse.Namespace) -> int:
     )
     print(format_table(rows))
     if args.csv is not None:
-        with args.csv.open("w", encoding="utf-8", newline="") as out:
-            write_csv(rows, out)
+        write_output(
+            args.csv,
+            lambda out: write_csv(rows, out),
+            option="--csv",
+            force=args.force,
+            store=store,
+            newline="",
+        )
     return 0 if platform.balanced else 1

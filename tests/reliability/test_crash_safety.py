@@ -62,7 +62,7 @@ def test_random_kills_lose_nothing_settle_nothing_twice_and_money_adds_up(
         if rounds % 3:
             argv = medterm(
                 "load", "--world", str(DEFAULT_WORLD), "--transactions", "8", "--progress",
-                "--seed", str(rounds), "--offline-mode", "self_pay", **options,
+                "--seed", str(rounds), "--offline-mode", "self_pay", "--create-journal", **options,
             )  # fmt: skip
         else:
             argv = medterm("queue", "drain", "--timeout", "5", **options)

@@ -25,7 +25,7 @@ def test_a_reused_e_voucher_prints_the_platforms_reason_and_logs_none_of_it(
 ) -> None:
     qr = platform.control("POST", "/_sim/voucher", {"psn_no": WITH_ORDERS, "ttl": 120})["qr"]
     argv = ["checkout", "--voucher", qr, "--platform", platform.url, "--gateway", gateway.url]
-    argv += ["--data-dir", str(tmp_path)]
+    argv += ["--data-dir", str(tmp_path), "--create-journal"]
     assert main(argv) == 0
     capsys.readouterr()
     caplog.set_level(logging.DEBUG)

@@ -13,6 +13,6 @@ from offline_store.journal import Journal
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Iterator[Journal]:
-    opened = open_journal(tmp_path / "data")
+    opened = open_journal(tmp_path / "data", create=True)
     yield opened
     opened.close()

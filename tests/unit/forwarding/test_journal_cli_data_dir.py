@@ -21,7 +21,7 @@ CERTNO = "440300198503121010"
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     directory = tmp_path / "data"
-    journal = open_journal(directory)
+    journal = open_journal(directory, create=True)
     tx = journal.create(TxKind.PHARMACY)
     journal.identify(tx.tx_id, PersonIdentity(cert_type="02", certno=CERTNO, name="张伟"))
     journal.prepare_request(tx.tx_id, "1101", msgid(1), {"msgid": msgid(1)}, forward=True)

@@ -27,7 +27,8 @@ def paths(journal_paths: tuple[Path, Path]) -> list[str]:
 def test_export_writes_masked_jsonl(
     paths: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "export.jsonl"
+    (tmp_path / "exports").mkdir()  # not beside the journal: that folder is the store's
+    out = tmp_path / "exports" / "export.jsonl"
     assert main(["journal", "export", *paths, "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert CERTNO not in text

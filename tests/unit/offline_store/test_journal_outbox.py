@@ -6,7 +6,7 @@ import pytest
 from journal_helpers import FakeClock, make_identity
 
 from kernel.states import RequestStatus, TxKind
-from offline_store.errors import IllegalTransitionError, LeaseLostError
+from offline_store.errors import DeadLetterClosedError, LeaseLostError
 from offline_store.journal import Journal
 
 ALICE = "440301199001011234"
@@ -111,7 +111,7 @@ def test_resolving_a_dead_letter_unblocks_the_person(journal: Journal) -> None:
     assert [c.msgid for c in journal.outbox.claim()] == ["A2"]
     [closed] = journal.outbox.dead_letters(include_closed=True)
     assert (closed.status, closed.resolution) == ("resolved", "settled by hand at the counter")
-    with pytest.raises(IllegalTransitionError):
+    with pytest.raises(DeadLetterClosedError):
         journal.outbox.resolve_dead_letter("A1", reason="again")
 
 

@@ -24,7 +24,7 @@ PROBE = textwrap.dedent(
 
 
 def test_queue_status_imports_no_device_face_or_qr_library(tmp_path: Path) -> None:
-    open_store(*store_files(tmp_path)).close()
+    open_store(*store_files(tmp_path), create=True).close()
     probe = PROBE.format(data_dir=str(tmp_path), heavy=HEAVY)
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60
