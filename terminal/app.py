@@ -35,6 +35,7 @@ from terminal.payment import (
 )
 from terminal.payment.offset import OffsetChannel
 from terminal.policy.rules import PolicyBook
+from terminal.rx.client import RxClient
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Terminal:
     channels: Mapping[str, PaymentChannel]
     saga: CheckoutSaga
     hooks: OfflineChainHooks
+    rx: RxClient | None = None  # a pharmacy's prescription centre, when it has its keys
 
     @classmethod
     def open(
@@ -88,7 +90,10 @@ class Terminal:
             his=None if his_url is None else HisClient(his_url),
             institution_level="pharmacy" if pharmacy else "2",
         )
-        return cls(config, journal, client, allocator, gateway, channels, saga, hooks)
+        rx = None
+        if pharmacy and config.platform.private_key_hex and config.platform.platform_public_keys:
+            rx = RxClient.from_config(config)
+        return cls(config, journal, client, allocator, gateway, channels, saga, hooks, rx)
 
     def recover(self) -> RecoveryReport:
         return recover(self.saga, self.hooks)
@@ -100,12 +105,15 @@ class Terminal:
             self.client,
             self.hooks,
             new_msgid=self.allocator.next,
+            rx=self.rx,
             **tuning,
         )
 
     def close(self) -> None:
         self.client.close()
         self.gateway.close()
+        if self.rx is not None:
+            self.rx.close()
         self.journal.close()
 
 
