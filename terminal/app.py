@@ -21,6 +21,7 @@ from terminal.central.client import PlatformClient
 from terminal.central.msgid import MsgidAllocator
 from terminal.config import InstitutionKind, TerminalConfig
 from terminal.flows.checkout import CheckoutSaga
+from terminal.flows.dispense import Dispensary
 from terminal.flows.forwarding import build_forwarder, msgid_allocator
 from terminal.flows.offline_chain import OfflineChainHooks
 from terminal.flows.recovery import RecoveryReport, recover
@@ -96,7 +97,13 @@ class Terminal:
         return cls(config, journal, client, allocator, gateway, channels, saga, hooks, rx)
 
     def recover(self) -> RecoveryReport:
-        return recover(self.saga, self.hooks)
+        """Finish what a crash left: the checkouts, then a pharmacy's dispensing reports."""
+        report = recover(self.saga, self.hooks)
+        if self.rx is not None:
+            reported = Dispensary(self.saga, self.rx).resume_reports()
+            if reported:
+                report.actions["dispensing reported or queued"] = reported
+        return report
 
     def forwarder(self, **tuning: Any) -> Forwarder:
         return build_forwarder(
