@@ -17,13 +17,14 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from simulators.central import control, his
+from simulators.central import control, his, prices
 from simulators.central.envelope import parse_json, parse_request
 from simulators.central.faults import Faults
 from simulators.central.fields import Rejected
 from simulators.central.platform import Platform, internal_error
 from simulators.central.prescriptions import PrescriptionCentre
 from terminal.central.paths import CALL_SERVICE_PATH, TRANSACTION_PATHS
+from terminal.rx.prices import PATH as PRICE_PATH
 
 MAX_BODY = 1 << 20  # 1 MiB: larger requests are refused by their Content-Length, unread
 IDLE_TIMEOUT = 300.0  # seconds a keep-alive connection may sit idle
@@ -67,7 +68,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/_sim/"):
                 self._control(method, path, query)
-            elif self.server.faults.offline() and path.startswith(("/fsi/", RX_PREFIX)):
+            elif self.server.faults.offline() and path.startswith(("/fsi/", RX_PREFIX, "/price/")):
                 # the platform link is down (the prescription centre is behind it too); the
                 # hospital's own system (HIS) is on the hospital's network and stays reachable
                 self._reset()
@@ -75,6 +76,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 self._fsi(method, path)
             elif path.startswith(RX_PREFIX):
                 self._rx(method, path)
+            elif path == PRICE_PATH:
+                self._prices(method, query)
             elif path.startswith("/his/"):
                 self._his(method, path, query)
             else:
@@ -203,6 +206,14 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._json(200, {"code": -1, "message": "系统异常 (simulated system failure)"})
         else:
             self._json(status, answer)
+
+    def _prices(self, method: str, query: str) -> None:
+        if self._body() is None:
+            return
+        if method != "GET":
+            self._json(405, {"ok": False, "error": "use GET"})
+            return
+        self._json(*prices.query(self.server.platform.db, query))
 
     # --- /his/ and /_sim/ ----------------------------------------------------------------
 
