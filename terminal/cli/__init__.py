@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "terminal.cli.queue",
     "terminal.cli.reconcile",
     "terminal.cli.diag",
+    "terminal.cli.rx",
 )
 
 
