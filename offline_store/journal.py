@@ -259,6 +259,22 @@ class Journal:
         )
         return [self._transaction(row) for row in rows]
 
+    def record_rx_review(
+        self, tx_id: str, *, hi_rxno: str, accepted: bool, reason: str, phar_code: str
+    ) -> None:
+        """Audit a pharmacist's review of an e-prescription (it changes no table here: the
+        decision is the centre's). Details are ids and a reason *code*, never free text."""
+        now = self._clock()
+        details = {
+            "hi_rxno": hi_rxno,
+            "accepted": accepted,
+            "reason": reason,
+            "phar_code": phar_code,
+        }
+        with self.database.write() as conn:
+            _current_state(conn, tx_id)  # the transaction must exist
+            audit.append(conn, "rx.reviewed", at=now, tx_id=tx_id, details=details)
+
     def offline_exposure(self) -> OfflineExposure:
         """Count, assumed fund total and oldest creation time of the not-yet-forwarded."""
         pending = self.transactions(NOT_FORWARDED)

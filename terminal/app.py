@@ -37,8 +37,9 @@ from offline_store.forwarder import Forwarder
 from offline_store.journal import Journal
 from terminal.central.client import PlatformClient
 from terminal.central.msgid import MsgidAllocator
-from terminal.config import TerminalConfig
+from terminal.config import InstitutionKind, TerminalConfig
 from terminal.flows.checkout import CheckoutSaga
+from terminal.flows.dispense import Dispensary
 from terminal.flows.forwarding import build_forwarder, msgid_allocator
 from terminal.flows.offline_chain import OfflineChainHooks
 from terminal.flows.recovery import RecoveryReport, recover
@@ -53,6 +54,7 @@ from terminal.payment import (
 )
 from terminal.payment.offset import OffsetChannel
 from terminal.policy.rules import PolicyBook
+from terminal.rx.client import RxClient
 
 if TYPE_CHECKING:  # the face stack (numpy, OpenCV, dlib) is imported only when it is built
     from drivers.face.session import FaceService
@@ -222,6 +224,18 @@ class Terminal:
         self._owned.callback(service.close)
         return service
 
+    @cached_property
+    def rx(self) -> RxClient | None:
+        """A pharmacy's client of the prescription centre, when its keys are configured."""
+        config = self.config
+        pharmacy = config.terminal.institution_kind is InstitutionKind.PHARMACY
+        keys = config.platform.private_key_hex and config.platform.platform_public_keys
+        if not (pharmacy and keys):
+            return None
+        rx = RxClient.from_config(config)
+        self._owned.callback(rx.close)
+        return rx
+
     def forwarder(self, **tuning: Any) -> Forwarder:
         """A new forwarder on this terminal's journal, for the caller to `drain()`; `tuning`
         as `build_forwarder`'s."""
@@ -231,6 +245,7 @@ class Terminal:
             self.client,
             self.hooks,
             new_msgid=self.allocator.next,
+            rx=self.rx,
             **tuning,
         )
 
@@ -246,7 +261,13 @@ class Terminal:
     # -- life cycle ----------------------------------------------------------------------------
 
     def recover(self) -> RecoveryReport:
-        return recover(self.saga, self.hooks)
+        """Finish what a crash left: the checkouts, then a pharmacy's dispensing reports."""
+        report = recover(self.saga, self.hooks)
+        if self.rx is not None:
+            reported = Dispensary(self.saga, self.rx).resume_reports()
+            if reported:
+                report.actions["dispensing reported or queued"] = reported
+        return report
 
     def close(self) -> None:
         """Close every part built, newest first. All of them run even if some raise; then the

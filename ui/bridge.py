@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 
 class WaitTimedOut(MedtermError):
-    code = "E801"
+    code = "E901"
     message_zh = "等待超时"
     message_en = "a step of the terminal did not finish in time"
     action = "Try again; if it keeps happening, call a technician and quote the error code."

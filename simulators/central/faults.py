@@ -1,6 +1,7 @@
 """Fault injection for `/_sim/faults`: rules that make the platform fail in chosen ways.
 
-A rule applies to one `infno` or `*`, fires with a `probability` (0..1, every matching request
+A rule applies to one `infno`, one prescription centre operation (`rx.<op>`, e.g.
+`rx.rxSetlInfoUpld`) or `*`, fires with a `probability` (0..1, every matching request
 draws) or for the next `count` matching requests, and has a `mode`:
 
 - `delay` (`ms`): wait before executing (combines with another mode);
@@ -10,8 +11,9 @@ draws) or for the next `count` matching requests, and has a `mode`:
 - `garbage_body`: execute and commit, then answer HTTP 200 with a body that is not JSON;
 - `infcode_minus1`: execute and commit, then answer infcode -1 (the stored response stays the
   real one, so a retry with the same msgid gets it);
-- `offline`: every `/fsi/` request has its connection reset before anything is read beyond
-  its head, until the rule is removed; `/_sim/` and the hospital's own `/his/` stay reachable.
+- `offline`: every `/fsi/` (and prescription centre) request has its connection reset before
+  anything is read beyond its head, until the rule is removed; `/_sim/` and the hospital's
+  own `/his/` stay reachable.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from terminal.rx.client import OPERATIONS as RX_OPERATIONS
 
 MODES = frozenset(
     {
@@ -70,8 +74,12 @@ def _rule(raw: Any, n: int) -> FaultRule:
     if not isinstance(raw, Mapping):
         raise FaultRuleError(f"{where} must be an object")
     infno, mode = raw.get("infno", "*"), raw.get("mode")
-    if not isinstance(infno, str) or not (infno == "*" or (len(infno) == 4 and infno.isdigit())):
-        raise FaultRuleError(f"{where}.infno must be a 4-digit infno or *")
+    if not isinstance(infno, str) or not (
+        infno == "*"
+        or (len(infno) == 4 and infno.isdigit())
+        or infno.removeprefix("rx.") in RX_OPERATIONS
+    ):
+        raise FaultRuleError(f"{where}.infno must be a 4-digit infno, rx.<operation> or *")
     if mode not in MODES:
         raise FaultRuleError(f"{where}.mode must be one of {', '.join(sorted(MODES))}")
     probability, count = raw.get("probability"), raw.get("count")

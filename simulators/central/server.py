@@ -17,18 +17,21 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from simulators.central import control, his
+from simulators.central import control, his, prices
 from simulators.central.envelope import parse_json, parse_request
 from simulators.central.faults import Faults
 from simulators.central.fields import Rejected
 from simulators.central.platform import Platform, internal_error
+from simulators.central.prescriptions import PrescriptionCentre
 from terminal.central.paths import CALL_SERVICE_PATH, TRANSACTION_PATHS
+from terminal.rx.prices import PATH as PRICE_PATH
 
 MAX_BODY = 1 << 20  # 1 MiB: larger requests are refused by their Content-Length, unread
 IDLE_TIMEOUT = 300.0  # seconds a keep-alive connection may sit idle
 DRAIN_SECONDS = 1.0  # how long an oversized request's body is discarded before closing
 GARBAGE = b"<html><body>502 Bad Gateway (simulated garbage body)</body></html>"
 JSON_TYPE = "application/json; charset=utf-8"
+RX_PREFIX = "/fixmedins/fixmedins/"
 
 
 class SimulatorServer(ThreadingHTTPServer):
@@ -38,6 +41,7 @@ class SimulatorServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], platform: Platform) -> None:
         self.platform = platform
         self.faults = Faults()
+        self.prescriptions = PrescriptionCentre(platform.db, platform.world, platform.clock)
         super().__init__(address, RequestHandler)
 
 
@@ -64,12 +68,16 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/_sim/"):
                 self._control(method, path, query)
-            elif self.server.faults.offline() and path.startswith("/fsi/"):
-                # the platform link is down; the hospital's own system (HIS) is on the
-                # hospital's network and stays reachable
+            elif self.server.faults.offline() and path.startswith(("/fsi/", RX_PREFIX, "/price/")):
+                # the platform link is down (the prescription centre is behind it too); the
+                # hospital's own system (HIS) is on the hospital's network and stays reachable
                 self._reset()
             elif path.startswith("/fsi/"):
                 self._fsi(method, path)
+            elif path.startswith(RX_PREFIX):
+                self._rx(method, path)
+            elif path == PRICE_PATH:
+                self._prices(method, query)
             elif path.startswith("/his/"):
                 self._his(method, path, query)
             else:
@@ -170,6 +178,43 @@ class RequestHandler(BaseHTTPRequestHandler):
         body = platform.rejection(f"请求无法处理 ({problem})", platform.clock.now())
         self._send(200, body, JSON_TYPE, close=True)
 
+    # --- /fixmedins/fixmedins/: the prescription centre ------------------------------------
+
+    def _rx(self, method: str, path: str) -> None:
+        body = self._json_body(method)
+        if body is _INVALID:
+            return
+        if method != "POST":
+            self._json(405, {"code": 1003, "message": "请求方法错误 (use POST)"})
+            return
+        operation = path[len(RX_PREFIX) :]
+        delay, mode = self.server.faults.pick(f"rx.{operation}")
+        if delay:
+            time.sleep(delay / 1000)
+        if mode == "http_503":
+            self._json(503, {"code": 503, "message": "service unavailable (simulated)"})
+            return
+        if mode == "reset_before":
+            self._reset()
+            return
+        status, answer = self.server.prescriptions.handle(operation, body)
+        if mode == "drop_after_commit":
+            self._reset()
+        elif mode == "garbage_body":
+            self._send(200, GARBAGE, "text/html")
+        elif mode == "infcode_minus1":
+            self._json(200, {"code": -1, "message": "系统异常 (simulated system failure)"})
+        else:
+            self._json(status, answer)
+
+    def _prices(self, method: str, query: str) -> None:
+        if self._body() is None:
+            return
+        if method != "GET":
+            self._json(405, {"ok": False, "error": "use GET"})
+            return
+        self._json(*prices.query(self.server.platform.db, query))
+
     # --- /his/ and /_sim/ ----------------------------------------------------------------
 
     def _his(self, method: str, path: str, query: str) -> None:
@@ -194,6 +239,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         if body is _INVALID:
             return
         server = self.server
+        if (method, path) == ("POST", "/_sim/his/prescriptions"):
+            self._json(*server.prescriptions.issue(body))
+            return
         self._json(*control.handle(server.platform, server.faults, method, path, query, body))
 
     def _json_body(self, method: str) -> Any:

@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "terminal.cli.reconcile",
     "terminal.cli.diag",
     "terminal.cli.kiosk",
+    "terminal.cli.rx",
 )
 
 

@@ -27,6 +27,7 @@ class BillLine:
     dr_code: str = ""
     dr_name: str = ""
     drug_trac_codg: tuple[str, ...] = ()  # one traceability code per dispensed unit
+    rx_circ: bool = False  # dispensed from a circulated e-prescription (`rxno` is its hiRxno)
 
     def __post_init__(self) -> None:
         if isinstance(self.cnt, int):  # a whole count written plainly: exact, so accepted
@@ -51,6 +52,7 @@ class BillLine:
             "dr_code": self.dr_code,
             "dr_name": self.dr_name,
             "drug_trac_codg": list(self.drug_trac_codg),
+            "rx_circ": self.rx_circ,
         }
 
     @classmethod
@@ -67,6 +69,7 @@ class BillLine:
             dr_code=str(data.get("dr_code", "")),
             dr_name=str(data.get("dr_name", "")),
             drug_trac_codg=tuple(str(c) for c in data.get("drug_trac_codg", ())),
+            rx_circ=data.get("rx_circ") is True,
         )
 
 
@@ -114,6 +117,7 @@ def fee_lines(
             pric=line.pric,
             bilg_dept_codg=line.dept_code,
             bilg_dr_codg=line.dr_code,
+            rx_circ_flag="1" if line.rx_circ else "0",
         )
         for line in lines
     ]

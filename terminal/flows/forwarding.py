@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from offline_store.forwarder import Forwarder, ForwardHooks, SendOutcome
+from offline_store.forwarder import Forwarder, ForwardHooks, RequestSender, SendOutcome
 from offline_store.journal import Journal
 from terminal.central.client import PlatformClient, PreparedRequest
 from terminal.central.envelope import plain
@@ -29,6 +29,10 @@ from terminal.central.errors import (
 )
 from terminal.central.msgid import MsgidAllocator
 from terminal.config import TerminalConfig
+from terminal.rx.client import RxClient
+from terminal.rx.errors import RxError, RxRefused
+
+RX_REPORT = "rx.dispensed"  # the journalled request of a dispensing result (flows/dispense.py)
 
 
 def prepared_from_body(body: Mapping[str, Any]) -> PreparedRequest:
@@ -88,6 +92,37 @@ class PlatformSender:
         return SendOutcome.succeeded({})
 
 
+class RoutingSender:
+    """The forwarder's sender for a pharmacy with the prescription centre: a queued
+    dispensing report (`terminal.flows.dispense.REPORT`, body `{"infno", "rx"}`) goes to the
+    centre, everything else to the platform. The outbox keeps one order per person for both,
+    so a report never overtakes the person's earlier queued settlement."""
+
+    def __init__(self, platform: PlatformSender, rx: RxClient) -> None:
+        self._platform = platform
+        self._rx = rx
+
+    def send(self, body: Mapping[str, Any]) -> SendOutcome:
+        if body.get("infno") != RX_REPORT:
+            return self._platform.send(body)
+        rx_body = body.get("rx")
+        if not isinstance(rx_body, Mapping):
+            return SendOutcome.refused("journalled dispensing report lacks its body")
+        try:
+            result = self._rx.report_dispensing(rx_body)
+        except RxRefused as err:
+            return SendOutcome.refused(err.reason)
+        except RxError as err:  # unreachable or unreadable: maybe taken, resent (idempotent)
+            return SendOutcome.unknown(err.describe())
+        return SendOutcome.succeeded({"setlId": result.setl_id})
+
+    def probe(self) -> bool:
+        return self._platform.probe()
+
+    def reverse(self, body: Mapping[str, Any]) -> SendOutcome:
+        return self._platform.reverse(body)
+
+
 def _psn_no(prepared: PreparedRequest) -> str:
     data = prepared.input.get("data")
     psn_no = data.get("psn_no") if isinstance(data, Mapping) else None
@@ -113,14 +148,19 @@ def build_forwarder(
     hooks: ForwardHooks,
     *,
     new_msgid: Callable[[], str] | None = None,
+    rx: RxClient | None = None,
     **tuning: Any,
 ) -> Forwarder:
     """A forwarder for this terminal: as many chains as the client's connection pool, the
     configured unknown-outcome strategy, msgids for resends from the journal's counter.
+    `rx` (a pharmacy's prescription centre client) routes queued dispensing reports there.
     `tuning` passes the forwarder's other keywords (delays, breaker; or a different
     `chains`/`unknown_outcome` than the configuration's) through."""
     if new_msgid is None:
         new_msgid = msgid_allocator(config, journal).next
     tuning.setdefault("chains", config.platform.pool_size)
     tuning.setdefault("unknown_outcome", config.platform.unknown_outcome.value)
-    return Forwarder(journal, PlatformSender(client), hooks, new_msgid=new_msgid, **tuning)
+    sender: RequestSender = PlatformSender(client)
+    if rx is not None:
+        sender = RoutingSender(PlatformSender(client), rx)
+    return Forwarder(journal, sender, hooks, new_msgid=new_msgid, **tuning)

@@ -28,7 +28,7 @@ class Language(StrEnum):
 
 
 class TranslationMissingError(ConfigError):
-    code = "E800"
+    code = "E900"
     message_zh = "界面翻译文件缺失"
     message_en = "the screens' translation file is missing or unreadable"
     action = "Run the install step (packaging/devenv.sh), which builds the .qm files."

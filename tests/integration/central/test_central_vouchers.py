@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime, timedelta
 
 from simulators.central.testing import PlatformClient, RunningSimulator
 
@@ -57,9 +58,9 @@ def test_forged_voucher_is_refused(sim: RunningSimulator, client: PlatformClient
 
 def test_expired_voucher_is_refused(sim: RunningSimulator, client: PlatformClient) -> None:
     qr = _mint(sim, ttl=60)
-    now = sim.control("GET", "/_sim/clock")["now"]
-    later = now[:11] + "23:59:59" if now[11:13] < "23" else now
-    sim.control("POST", "/_sim/clock", {"now": later})
+    now = datetime.strptime(sim.control("GET", "/_sim/clock")["now"], "%Y-%m-%d %H:%M:%S")
+    later = now + timedelta(seconds=61)  # past the 60 s the voucher lives, at any hour
+    sim.control("POST", "/_sim/clock", {"now": later.strftime("%Y-%m-%d %H:%M:%S")})
     _refused(_decode(client, qr), "expired")
 
 
