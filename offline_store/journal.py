@@ -252,6 +252,14 @@ class Journal:
             )
         return [self._transaction(row) for row in rows]
 
+    def state_of(self, tx_id: str) -> TxState:
+        """Only the state of a transaction: what a step checks before it runs, without
+        decrypting the whole record."""
+        rows = self.database.query("SELECT state FROM transactions WHERE tx_id = ?", (tx_id,))
+        if not rows:
+            raise NotFoundError(f"transaction {tx_id}")
+        return TxState(rows[0]["state"])
+
     def transactions_noted(self, note: str) -> list[Transaction]:
         """Transactions created with this note, oldest first (a return's resales)."""
         rows = self.database.query(

@@ -70,7 +70,7 @@ class CheckoutSession:
 
     @property
     def state(self) -> TxState:
-        return self.transaction.state
+        return self.saga.journal.state_of(self.tx_id)
 
     @property
     def offline(self) -> bool:
