@@ -54,7 +54,10 @@ class MoneyError(MedtermError, ValueError):
     code = "E020"
     message_zh = "金额格式错误"
     message_en = "invalid amount"
-    action = 'Amounts are yuan with at most two decimals, written as text ("12.50").'
+    action = (
+        'Amounts are yuan written as text with digits, a point and exactly two decimals ("12.50"): '
+        "no sign +, spaces, exponent, separators or full-width digits."
+    )
 
 
 class BreakdownInvariantError(MedtermError, ValueError):
