@@ -24,6 +24,7 @@ from terminal.flows.checkout import CheckoutSaga
 from terminal.flows.forwarding import build_forwarder, msgid_allocator
 from terminal.flows.offline_chain import OfflineChainHooks
 from terminal.flows.recovery import RecoveryReport, recover
+from terminal.flows.selling import SellingGuard
 from terminal.his import HisClient
 from terminal.payment import (
     CashChannel,
@@ -48,6 +49,7 @@ class Terminal:
     channels: Mapping[str, PaymentChannel]
     saga: CheckoutSaga
     hooks: OfflineChainHooks
+    selling: SellingGuard
 
     @classmethod
     def open(
@@ -61,7 +63,8 @@ class Terminal:
     ) -> Terminal:
         journal = open_journal(config.store.data_dir)
         allocator = msgid_allocator(config, journal)
-        client = PlatformClient(config, allocator)
+        selling = SellingGuard(journal)
+        client = PlatformClient(config, allocator, sign_in_watch=selling)
         gateway = GatewayClient(
             gateway_url,
             connect_timeout=config.platform.connect_timeout,
@@ -86,7 +89,12 @@ class Terminal:
             his=None if his_url is None else HisClient(his_url),
             institution_level="pharmacy" if pharmacy else "2",
         )
-        return cls(config, journal, client, allocator, gateway, channels, saga, hooks)
+        return cls(config, journal, client, allocator, gateway, channels, saga, hooks, selling)
+
+    def ensure_selling(self) -> None:
+        """Before a sale: `SellingStopped` (with the platform's reason) while the platform
+        refuses this terminal's sign-in (terminal/flows/selling.py)."""
+        self.selling.ensure_selling(self.client)
 
     def recover(self) -> RecoveryReport:
         return recover(self.saga, self.hooks)

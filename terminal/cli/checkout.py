@@ -94,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         terminal.recover()
+        terminal.ensure_selling()
         outcome = terminal.saga.run(request, collector_for(terminal, args))
     finally:
         terminal.close()

@@ -17,6 +17,7 @@ from terminal.central.client import PlatformClient
 from terminal.cli.options import add_terminal_options, terminal_config
 from terminal.flows.forwarding import msgid_allocator
 from terminal.flows.reconcile import reconcile_day
+from terminal.flows.selling import SellingGuard
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +40,9 @@ def _reconcile(args: argparse.Namespace) -> int:
         raise ConfigError("--data-dir is required")
     config = terminal_config(args)
     journal = open_journal(config.store.data_dir)
-    client = PlatformClient(config, msgid_allocator(config, journal))
+    client = PlatformClient(
+        config, msgid_allocator(config, journal), sign_in_watch=SellingGuard(journal)
+    )
     try:
         report, platform = reconcile_day(journal, client, config, args.date)
     finally:

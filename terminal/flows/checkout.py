@@ -35,6 +35,7 @@ from terminal.central.errors import (
     AmbiguousOutcomeError,
     BusinessError,
     PlatformError,
+    SignInRefused,
     TransportError,
 )
 from terminal.central.msgid import MsgidAllocator
@@ -394,6 +395,9 @@ class CheckoutSaga:
                 if attempt + 1 == RESOLVE_ATTEMPTS:
                     raise SettlementPending(f"{prepared.infno} not sent: {err.code}") from err
                 continue
+            except SignInRefused as err:  # not sent, and not refused: selling stops (selling.py)
+                self.journal.mark_request(prepared.msgid, RequestStatus.PREPARED, error=err.code)
+                raise
             except BusinessError as err:
                 self.journal.mark_request(prepared.msgid, RequestStatus.FAILED, error=err.detail)
                 if prepared.infno in SETTLE_INFNOS.values():
