@@ -210,8 +210,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             return None
         try:
             return parse_json(raw)
-        except Rejected:
-            self._json(400, {"ok": False, "error": "body is not UTF-8 JSON"})
+        except Rejected as err:
+            self._json(400, {"ok": False, "error": err.message})
             return _INVALID
 
     # --- writing -------------------------------------------------------------------------
