@@ -28,6 +28,7 @@ from kernel.protocol import UnknownOutcome
 from kernel.records import Adjustment, PersonIdentity, Transaction
 from kernel.states import PaymentStatus, RequestStatus, TxKind, TxState
 from offline_store.journal import Journal
+from offline_store.ownership import TransactionOwnership
 from terminal.central import inputs
 from terminal.central.client import PlatformClient, PreparedRequest
 from terminal.central.envelope import INF_TIME_FORMAT, ParsedResponse
@@ -134,7 +135,15 @@ class CheckoutSaga:
     # -- the saga ----------------------------------------------------------------------------
 
     def run(self, request: CheckoutRequest, collect: Collector) -> CheckoutOutcome:
-        tx = self.journal.create(request.kind)
+        """One checkout; its transaction is owned by this run (`TransactionOwnership`) until
+        it returns, so that no recovery elsewhere takes it over meanwhile."""
+        ownership = TransactionOwnership(self.journal.database.path)
+        with ownership.running(lambda: self.journal.create(request.kind)) as tx:
+            return self._run(tx, request, collect)
+
+    def _run(
+        self, tx: Transaction, request: CheckoutRequest, collect: Collector
+    ) -> CheckoutOutcome:
         try:
             person = self._identify(tx.tx_id, request)
         except (TransportError, AmbiguousOutcomeError) as err:

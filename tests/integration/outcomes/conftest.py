@@ -3,6 +3,7 @@ simulators as real processes: what a careless setting or a hostile network does 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -108,6 +109,18 @@ def latest_transaction(data_dir: Path) -> tuple[Any, list[Any]]:
         return tx, journal.payments_of(tx.tx_id)
     finally:
         journal.close()
+
+
+_SLOTS = itertools.count(2)  # slot 1 is the demo configuration's, used by `data_dir`
+
+
+@pytest.fixture
+def own_terminal(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A terminal of its own for one test: its data directory and its msgid slot (fresh
+    journals on one slot would make the same msgids within a second)."""
+    slot = next(_SLOTS)
+    assert slot <= 9, "the demo configuration has one slot digit"
+    return tmp_path / "data", {"MEDTERM__TERMINAL__SLOT": str(slot)}
 
 
 @pytest.fixture(autouse=True)

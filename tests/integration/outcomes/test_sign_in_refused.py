@@ -5,11 +5,9 @@ what lifts the stop. Through `medterm` processes and both simulators."""
 
 from __future__ import annotations
 
-import itertools
 import time
 from pathlib import Path
 
-import pytest
 from conftest import checkout, medterm, queue_status, terminal_args
 
 from offline_store.datadir import open_journal
@@ -18,18 +16,6 @@ from simulators.paygate.testing import PaygateHandle
 
 WRONG_CODE = {"MEDTERM__TERMINAL__FIXMEDINS_CODE": "H44030009999"}
 REASON = "定点机构编码未知"  # the simulator's own words for an unknown institution
-_SLOTS = itertools.count(1)
-
-
-@pytest.fixture
-def terminal(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A terminal of its own for each test: its data directory and its msgid slot (fresh
-    journals on one slot would make the same msgids within a second)."""
-    slot = next(_SLOTS)
-    assert slot <= 9, "the demo configuration has one slot digit"
-    return tmp_path / "data", {"MEDTERM__TERMINAL__SLOT": str(slot)}
-
-
 def transactions(data_dir: Path) -> list[str]:
     journal = open_journal(data_dir)
     try:
@@ -45,9 +31,9 @@ def go_offline(platform: RunningSimulator) -> None:
 def test_a_refused_sign_in_takes_no_money_and_says_why(
     platform: RunningSimulator,
     gateway: PaygateHandle,
-    terminal: tuple[Path, dict[str, str]],
+    own_terminal: tuple[Path, dict[str, str]],
 ) -> None:
-    data_dir, env = terminal
+    data_dir, env = own_terminal
     orders_before = set(gateway.orders())
 
     ran = checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
@@ -63,9 +49,9 @@ def test_a_refused_sign_in_takes_no_money_and_says_why(
 def test_after_a_refusal_selling_stays_stopped_and_queue_status_says_why(
     platform: RunningSimulator,
     gateway: PaygateHandle,
-    terminal: tuple[Path, dict[str, str]],
+    own_terminal: tuple[Path, dict[str, str]],
 ) -> None:
-    data_dir, env = terminal
+    data_dir, env = own_terminal
     checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
 
     again = checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
@@ -82,9 +68,9 @@ def test_after_a_refusal_selling_stays_stopped_and_queue_status_says_why(
 def test_a_stopped_terminal_does_not_sell_offline_when_the_platform_is_unreachable(
     platform: RunningSimulator,
     gateway: PaygateHandle,
-    terminal: tuple[Path, dict[str, str]],
+    own_terminal: tuple[Path, dict[str, str]],
 ) -> None:
-    data_dir, env = terminal
+    data_dir, env = own_terminal
     checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
     orders_before = set(gateway.orders())
     go_offline(platform)
@@ -100,9 +86,9 @@ def test_a_stopped_terminal_does_not_sell_offline_when_the_platform_is_unreachab
 def test_a_successful_sign_in_lifts_the_stop(
     platform: RunningSimulator,
     gateway: PaygateHandle,
-    terminal: tuple[Path, dict[str, str]],
+    own_terminal: tuple[Path, dict[str, str]],
 ) -> None:
-    data_dir, env = terminal
+    data_dir, env = own_terminal
     checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
 
     fixed = checkout(data_dir, platform, gateway, env=env)
@@ -115,9 +101,9 @@ def test_a_successful_sign_in_lifts_the_stop(
 def test_the_forwarder_stops_at_a_refused_sign_in_with_the_reason_and_keeps_the_queue(
     platform: RunningSimulator,
     gateway: PaygateHandle,
-    terminal: tuple[Path, dict[str, str]],
+    own_terminal: tuple[Path, dict[str, str]],
 ) -> None:
-    data_dir, env = terminal
+    data_dir, env = own_terminal
     go_offline(platform)
     sold = checkout(data_dir, platform, gateway, env=env)
     assert sold.status == 0 and sold.json()["offline"], sold.err
