@@ -20,6 +20,7 @@ the terminals.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import logging
 import sys
@@ -95,7 +96,9 @@ def open_terminal(args: argparse.Namespace, kind: str) -> Terminal:
     )
     config = terminal_config(options)
     config = replace(config, terminal=replace(config.terminal, slot=args.slot))
-    return Terminal.open(config, gateway_url=args.gateway, his_url=args.platform)
+    if "gateway_url" in inspect.signature(Terminal.open).parameters:  # the baseline tree
+        return Terminal.open(config, gateway_url=args.gateway, his_url=args.platform)
+    return Terminal.open(config, his_url=args.platform, create_journal=True)
 
 
 def check_settled(outcome: Any) -> None:

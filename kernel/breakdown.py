@@ -136,7 +136,7 @@ class Breakdown:
     @classmethod
     def from_setlinfo(cls, data: Any, *, cancellation: bool = False) -> Breakdown:
         """Parse a platform `setlinfo` strictly: every amount present, a decimal string with
-        at most two decimals, and every invariant holding. Raises BreakdownInvariantError or
+        exactly two decimals, and every invariant holding. Raises BreakdownInvariantError or
         MoneyError with the offending field named."""
         if not isinstance(data, dict):
             raise BreakdownInvariantError(f"setlinfo must be an object, got {type(data).__name__}")

@@ -210,8 +210,14 @@ class MoneyError(MedtermError, ValueError):
     code = "E020"
     message_zh = "金额格式错误"
     message_en = "invalid amount"
-    action = 'Amounts are yuan with at most two decimals, written as text ("12.50").'
-    action_zh = '金额以元为单位，最多两位小数，以文本形式书写（如 "12.50"）。'
+    action = (
+        'Amounts are yuan written as text with digits, a point and exactly two decimals ("12.50"): '
+        "no sign +, spaces, exponent, separators or full-width digits."
+    )
+    action_zh = (
+        "金额以元为单位，用数字、小数点和两位小数书写（如“12.50”），"
+        "不带正负号、空格、指数、分隔符或全角数字。"
+    )
 
 
 class BreakdownInvariantError(MedtermError, ValueError):

@@ -6,6 +6,7 @@ has already lost the cents before we see it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import total_ordering
@@ -15,6 +16,9 @@ from kernel.errors import MoneyError
 
 CENT = Decimal("0.01")
 _MAX_ABS = Decimal("1000000000")  # one billion yuan: far beyond any bill, catches garbage
+# The one shape of an amount on every interface (platform, gateway, journal, world files).
+# ASCII digits only: `[0-9]`, not `\d`, which also matches full-width and other digits.
+WIRE_AMOUNT = re.compile(r"-?[0-9]{1,10}\.[0-9]{2}", re.ASCII)
 
 Number = Union["Money", Decimal, int, str]
 
@@ -38,21 +42,24 @@ class Money:
 
     @classmethod
     def parse(cls, text: object, *, field: str = "amount") -> Money:
-        """Parse an amount as the platform writes it: a string with at most two decimals.
+        """Parse an amount as the interfaces write it: text matching `-?[0-9]+\\.[0-9]{2}`.
 
-        Stricter than the constructor: `"12.345"` is refused rather than rounded, because an
-        amount with three decimals on the wire is a protocol error, not a rounding question.
+        Exactly that and nothing `Decimal` would also take: no sign `+`, no spaces, no
+        exponent (`"1e2"`), no `_` separators (`"1_000.00"` is not 1000.00 to a person), no
+        full-width or other Unicode digits, no `"12.5"` or `"12"`, no `"12.345"` rounded. An
+        amount off that shape on the wire is a protocol error, never a guess. Whether a
+        negative amount is allowed is the caller's field rule (`is_negative()`).
         """
-        if isinstance(text, bool) or not isinstance(text, (str, int, Decimal)):
+        if not isinstance(text, str):
             raise MoneyError(f"{field}: expected a decimal string, got {type(text).__name__}")
-        try:
-            value = Decimal(str(text).strip())
-        except InvalidOperation:
-            raise MoneyError(f"{field}: {str(text)[:40]!r} is not a number") from None
-        if not value.is_finite() or abs(value) >= _MAX_ABS:
-            raise MoneyError(f"{field}: {str(text)[:40]!r} is not a finite amount in range")
-        if value != round_cent(value):
-            raise MoneyError(f"{field}: {text!r} has more than two decimals")
+        if not WIRE_AMOUNT.fullmatch(text):
+            raise MoneyError(
+                f'{field}: {text[:40]!r} is not an amount written as "12.50" '
+                "(digits, a point, exactly two decimals)"
+            )
+        value = Decimal(text) + 0  # `+ 0` makes "-0.00" plain 0.00
+        if abs(value) >= _MAX_ABS:
+            raise MoneyError(f"{field}: {text[:40]!r} is not an amount in range")
         return cls(value)
 
     @property

@@ -16,6 +16,11 @@ What it promises:
 - **A circuit breaker**: after `breaker_threshold` consecutive unknown/not-sent outcomes the
   forwarder stops sending (`open`), probes with 9001 every `probe_interval` (`half_open` while
   the probe runs) and resumes (`closed`) on a successful probe.
+- **A refused terminal stops at once**: when the platform refuses the terminal's own sign-in
+  (`stopped` outcome), the request goes back to the queue unsent, nothing is dead-lettered,
+  and the forwarder stops sending (`stopped`): a drain ends there and reports the reason, a
+  background forwarder probes as when open, and only a successful sign-in resumes it.
+  Retrying a refused sign-in every few seconds, forever and silently, is what it must not do.
 - **Group commit**: acknowledgements of chains that finish together share one durable commit
   (`Outbox.ack_many`), so the disk flush per answer does not serialise the chains.
 - **Never blocks anyone**: `start()` runs it on its own threads, `wake()` tells it a new
@@ -64,6 +69,7 @@ class OutcomeKind(StrEnum):
     REFUSED = "refused"  # infcode -2: nothing was done; a dead letter
     UNKNOWN = "unknown"  # -1, timeout, reset, garbage: may have executed; resend same msgid
     NOT_SENT = "not_sent"  # the connection never opened: resending is always safe
+    STOPPED = "stopped"  # the platform refused the terminal itself (its sign-in): not sent
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,10 @@ class SendOutcome:
     @classmethod
     def not_sent(cls, message: str) -> SendOutcome:
         return cls(OutcomeKind.NOT_SENT, message)
+
+    @classmethod
+    def stopped(cls, message: str) -> SendOutcome:
+        return cls(OutcomeKind.STOPPED, message)
 
 
 class RequestSender(Protocol):
@@ -127,6 +137,7 @@ class BreakerState(StrEnum):
     CLOSED = "closed"  # sending
     OPEN = "open"  # the platform looks unreachable: not sending, probing now and then
     HALF_OPEN = "half_open"  # a probe is under way
+    STOPPED = "stopped"  # the platform refuses this terminal's sign-in: not sending, probing
 
 
 LINK_STATES = {
@@ -163,13 +174,15 @@ def full_jitter_delay(
 
 @dataclass(frozen=True)
 class DrainResult:
-    """Counts of one `drain`: requests acknowledged, dead-lettered, and still queued after."""
+    """Counts of one `drain`: requests acknowledged, dead-lettered, and still queued after;
+    `stopped` is the platform's refusal when the drain ended because it refused the sign-in."""
 
     succeeded: int
     dead: int
     remaining: int
     retries: int
     elapsed: float
+    stopped: str = ""
 
 
 class _Breaker:
@@ -203,14 +216,22 @@ class _Breaker:
             self.next_probe_at = self._clock() + self._interval
         self._set(BreakerState.OPEN)
 
-    def probing(self) -> None:
-        self._set(BreakerState.HALF_OPEN)
-
-    def probed(self, ok: bool) -> None:
+    def halt(self) -> None:
+        """The platform refused the terminal: stop now, whatever the count; probe later."""
         with self._lock:
             self._failures = 0
             self.next_probe_at = self._clock() + self._interval
-        self._set(BreakerState.CLOSED if ok else BreakerState.OPEN)
+        self._set(BreakerState.STOPPED)
+
+    def probing(self) -> None:
+        self._set(BreakerState.HALF_OPEN)
+
+    def probed(self, ok: bool, *, otherwise: BreakerState = BreakerState.OPEN) -> None:
+        """After a probe: closed if it answered, else `otherwise` (stopped stays stopped)."""
+        with self._lock:
+            self._failures = 0
+            self.next_probe_at = self._clock() + self._interval
+        self._set(BreakerState.CLOSED if ok else otherwise)
 
     def _set(self, state: BreakerState) -> None:
         with self._lock:
@@ -330,6 +351,7 @@ class Forwarder:
         self._lock = threading.Lock()
         self._in_flight = 0
         self._counts = {"succeeded": 0, "dead": 0, "retries": 0}
+        self._stopped_reason = ""
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._link: Observers[LinkChange] = Observers("forwarder")
@@ -392,6 +414,7 @@ class Forwarder:
             remaining=self._outbox.status().pending,
             retries=self._counts["retries"] - before["retries"],
             elapsed=time.monotonic() - started,
+            stopped=self._stopped_reason if self.state is BreakerState.STOPPED else "",
         )
 
     # -- the loop -----------------------------------------------------------------------------
@@ -415,6 +438,8 @@ class Forwarder:
 
     def _step(self, pool: ThreadPoolExecutor, *, draining: bool) -> float | None:
         """One round; how long to wait before the next, or None when a drain is done."""
+        if self._breaker.state is BreakerState.STOPPED and draining:
+            return None  # a refused terminal: the drain reports it rather than wait
         if self._breaker.state is not BreakerState.CLOSED:
             return self._maybe_probe()
         with self._lock:
@@ -440,10 +465,11 @@ class Forwarder:
         wait = self._breaker.next_probe_at - self._clock()
         if wait > 0:
             return min(wait, self._idle_poll)
+        halted = self._breaker.state is BreakerState.STOPPED
         self._breaker.probing()
         ok = self._safe_probe()
         log.info("platform probe (9001): %s", "answered" if ok else "no answer")
-        self._breaker.probed(ok)
+        self._breaker.probed(ok, otherwise=BreakerState.STOPPED if halted else BreakerState.OPEN)
         return 0.0
 
     def _safe_probe(self) -> bool:
@@ -489,6 +515,8 @@ class Forwarder:
         elif outcome.kind is OutcomeKind.REFUSED:
             self._breaker.success()
             self._dead(claim, outcome.message)
+        elif outcome.kind is OutcomeKind.STOPPED:
+            self._halt(claim, outcome)
         else:
             self._retry(claim, outcome)
 
@@ -511,6 +539,8 @@ class Forwarder:
         elif outcome.kind is OutcomeKind.REFUSED:
             self._breaker.success()
             self._dead(claim, f"2601 reversal refused: {outcome.message}")
+        elif outcome.kind is OutcomeKind.STOPPED:
+            self._halt(claim, outcome)
         else:
             # still unknown: the next claim reverses again (2601 is harmless when repeated)
             self._retry(claim, outcome, sent=True)
@@ -530,6 +560,14 @@ class Forwarder:
             claim.attempts,
             delay,
         )
+
+    def _halt(self, claim: Claim, outcome: SendOutcome) -> None:
+        """The platform refused the terminal's sign-in: this request was not sent; it waits
+        in the queue (not a dead letter: nothing is wrong with it) and forwarding stops."""
+        self._outbox.reschedule(claim, error=outcome.message, delay=0.0, sent=False)
+        self._stopped_reason = outcome.message
+        log.error("%s %s not sent: the platform refuses the sign-in", claim.infno, claim.msgid)
+        self._breaker.halt()
 
     def _dead(self, claim: Claim, message: str) -> None:
         self._outbox.fail(claim, message=message)

@@ -43,6 +43,7 @@ from terminal.flows.dispense import Dispensary
 from terminal.flows.forwarding import build_forwarder, msgid_allocator
 from terminal.flows.offline_chain import OfflineChainHooks
 from terminal.flows.recovery import RecoveryReport, recover
+from terminal.flows.selling import SellingGuard
 from terminal.his import HisClient
 from terminal.payment import (
     CashChannel,
@@ -147,9 +148,19 @@ class Terminal:
 
     @cached_property
     def client(self) -> PlatformClient:
-        client = PlatformClient(self.config, self.allocator)
+        client = PlatformClient(self.config, self.allocator, sign_in_watch=self.selling)
         self._owned.callback(client.close)
         return client
+
+    @cached_property
+    def selling(self) -> SellingGuard:
+        """Whether this terminal may sell: stopped while the platform refuses its sign-in."""
+        return SellingGuard(self.journal)
+
+    def ensure_selling(self) -> None:
+        """Before a sale: `SellingStopped` (with the platform's reason) while the platform
+        refuses this terminal's sign-in (terminal/flows/selling.py)."""
+        self.selling.ensure_selling(self.client)
 
     @cached_property
     def gateway(self) -> GatewayClient:

@@ -289,12 +289,12 @@ def _positive_number() -> _Kind:
 
 def _amount() -> _Kind:
     def check(key: str, value: Any) -> Money:
-        if isinstance(value, (bool, float)) or not isinstance(value, (str, int)):
+        if not isinstance(value, str):
             raise _fail(key, 'must be an amount written as text, e.g. "500.00"')
         try:
             money = Money.parse(value, field=key)
         except MoneyError:
-            raise _fail(key, 'must be an amount with at most two decimals, e.g. "500.00"') from None
+            raise _fail(key, 'must be an amount with exactly two decimals, e.g. "500.00"') from None
         if money.is_negative():
             raise _fail(key, "must not be negative")
         return money

@@ -16,6 +16,7 @@ import requests
 
 from kernel.errors import MedtermError, MoneyError
 from kernel.money import Money
+from terminal.net import http_session
 
 
 class HisError(MedtermError):
@@ -53,7 +54,7 @@ class HisClient:
         timeout: tuple[float, float] = (3.0, 10.0),
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._session = session or requests.Session()
+        self._session = session or http_session()
         self._timeout = timeout
 
     def unpaid_orders(self, certno: str) -> list[HisOrder]:
@@ -69,7 +70,7 @@ class HisClient:
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
             response = self._session.request(
-                method, self.base_url + path, timeout=self._timeout, **kwargs
+                method, self.base_url + path, timeout=self._timeout, allow_redirects=False, **kwargs
             )
             body = response.json()
         except (requests.RequestException, ValueError) as err:

@@ -67,8 +67,10 @@ class Request:
 def parse_json(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+    except (UnicodeDecodeError, ValueError):
         raise Rejected("请求不是合法的JSON", "request body is not UTF-8 JSON") from None
+    except RecursionError:  # the parser's own limit: no transaction nests like that
+        raise Rejected("请求JSON嵌套过深", "request body is nested too deeply") from None
 
 
 def parse_request(body: bytes, world: World, require_signature: bool) -> Request:

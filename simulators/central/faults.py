@@ -11,6 +11,9 @@ draws) or for the next `count` matching requests, and has a `mode`:
 - `garbage_body`: execute and commit, then answer HTTP 200 with a body that is not JSON;
 - `infcode_minus1`: execute and commit, then answer infcode -1 (the stored response stays the
   real one, so a retry with the same msgid gets it);
+- `redirect`: execute and commit, then answer HTTP 302 to `/fsi/moved` (a proxy or captive
+  portal in the path); a client that followed it would be told something else than the answer
+  to its request (the stored response stays the real one);
 - `offline`: every `/fsi/` (and prescription centre) request has its connection reset before
   anything is read beyond its head, until the rule is removed; `/_sim/` and the hospital's
   own `/his/` stay reachable.
@@ -34,6 +37,7 @@ MODES = frozenset(
         "drop_after_commit",
         "garbage_body",
         "infcode_minus1",
+        "redirect",
         "offline",
     }
 )

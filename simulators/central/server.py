@@ -30,6 +30,7 @@ MAX_BODY = 1 << 20  # 1 MiB: larger requests are refused by their Content-Length
 IDLE_TIMEOUT = 300.0  # seconds a keep-alive connection may sit idle
 DRAIN_SECONDS = 1.0  # how long an oversized request's body is discarded before closing
 GARBAGE = b"<html><body>502 Bad Gateway (simulated garbage body)</body></html>"
+REDIRECT_TO = "/fsi/moved"  # the `redirect` fault's Location: nothing is served there
 JSON_TYPE = "application/json; charset=utf-8"
 RX_PREFIX = "/fixmedins/fixmedins/"
 
@@ -128,6 +129,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._reset()
         elif mode == "garbage_body":
             self._send(200, GARBAGE, "text/html")
+        elif mode == "redirect":
+            moved = b"<html><body>302 Found (simulated redirect)</body></html>"
+            self._send(302, moved, "text/html", headers={"Location": REDIRECT_TO})
         elif mode == "infcode_minus1":
             failure = platform.responder.body(
                 -1, {}, received=received, err_msg="系统异常 (simulated system failure)"
@@ -254,8 +258,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             return None
         try:
             return parse_json(raw)
-        except Rejected:
-            self._json(400, {"ok": False, "error": "body is not UTF-8 JSON"})
+        except Rejected as err:
+            self._json(400, {"ok": False, "error": err.message})
             return _INVALID
 
     # --- writing -------------------------------------------------------------------------
@@ -263,12 +267,21 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _json(self, status: int, payload: dict[str, Any]) -> None:
         self._send(status, json.dumps(payload, ensure_ascii=False).encode(), JSON_TYPE)
 
-    def _send(self, status: int, body: bytes, content_type: str, *, close: bool = False) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        *,
+        close: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         phrase = HTTPStatus(status).phrase
         head = (
             f"HTTP/1.1 {status} {phrase}\r\nContent-Type: {content_type}\r\n"
             f"Content-Length: {len(body)}\r\n"
         )
+        head += "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
         if close or self.close_connection:
             head += "Connection: close\r\n"
             self.close_connection = True

@@ -15,10 +15,13 @@ from simulators.paygate.errors import invalid
 from simulators.paygate.validate import CHANNELS
 
 OPERATIONS = ("create", "query", "close", "refund")
-MODES = ("decline", "userpaying", "timeout", "late", "error500")
+MODES = ("decline", "userpaying", "timeout", "late", "error500", "redirect")
 # Modes that change what `create` does; the others wrap any operation.
 CREATE_ONLY = ("decline", "userpaying")
 DEFAULT_MS = {"timeout": 120_000, "late": 1_000, "userpaying": 5_000}
+# Where a `redirect` rule points by default: a path the gateway does not serve, as a proxy's
+# or a login portal's redirect would be (a client following it gets a 404, not its answer).
+DEFAULT_LOCATION = "/pay/moved"
 MAX_MS = 600_000
 
 
@@ -35,6 +38,7 @@ class Rule:
     reason: str
     outcome: str
     execute: bool
+    location: str = DEFAULT_LOCATION
 
     def matches(self, op: str, channel: str | None) -> bool:
         if self.mode in CREATE_ONLY and op != "create":
@@ -54,6 +58,7 @@ class Rule:
             "reason": self.reason,
             "outcome": self.outcome,
             "execute": self.execute,
+            "location": self.location,
         }
 
 
@@ -93,6 +98,14 @@ def parse_rule(raw: object) -> Rule:
     execute = raw.get("execute", True)
     if not isinstance(execute, bool):
         raise invalid("rule execute must be true or false")
+    location = raw.get("location", DEFAULT_LOCATION)
+    if (
+        not isinstance(location, str)
+        or not 0 < len(location) <= 200
+        or not location.isprintable()
+        or not location.startswith(("/", "http://", "https://"))
+    ):
+        raise invalid("rule location must be a path or an http(s) URL of at most 200 characters")
     return Rule(
         mode=mode,
         channel=channel,
@@ -103,6 +116,7 @@ def parse_rule(raw: object) -> Rule:
         reason=reason,
         outcome=outcome,
         execute=execute,
+        location=location,
     )
 
 

@@ -7,6 +7,7 @@ errors `http.server` itself produces, so a client never sees HTML or a hang.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import re
@@ -87,6 +88,9 @@ class PaygateHandler(BaseHTTPRequestHandler):
         except _Withhold as withhold:
             self._withhold(withhold)
             return
+        except _Redirect as redirect:
+            self._redirect(redirect.location)
+            return
         except Exception:  # the server's boundary: a bug answers JSON and is printed, not hung
             traceback.print_exc(file=sys.stderr)
             self.close_connection = True
@@ -126,6 +130,17 @@ class PaygateHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+        self.wfile.flush()
+
+    def _redirect(self, location: str) -> None:
+        """A 302 with an HTML body, as a proxy or a login portal in the path would answer."""
+        data = b"<html><body>302 Found (simulated redirect)</body></html>"
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
         self.wfile.flush()
 
     def _withhold(self, withhold: _Withhold) -> None:
@@ -198,6 +213,11 @@ class PaygateHandler(BaseHTTPRequestHandler):
         return rule
 
     def _wrap(self, rule: Rule | None, work: Callable[[], dict[str, Any]]) -> Reply:
+        if rule is not None and rule.mode == "redirect":
+            if rule.execute:
+                with contextlib.suppress(GatewayRefusal):  # refused or not: the redirect
+                    work()
+            raise _Redirect(rule.location)
         if rule is None or rule.mode not in ("timeout", "late"):
             return 200, work()
         if rule.mode == "timeout" and not rule.execute:
@@ -216,6 +236,14 @@ class _Withhold(Exception):
         super().__init__(rule.mode)
         self.rule = rule
         self.reply = reply
+
+
+class _Redirect(Exception):
+    """Control flow: the operation ran (or not), and the answer is a redirect to `location`."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
 
 
 _NO = r"([A-Za-z0-9_\-]{6,32})"

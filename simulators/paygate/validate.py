@@ -52,6 +52,8 @@ def json_object(raw: bytes) -> dict[str, Any]:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise invalid("body is not UTF-8 JSON") from None
+    except RecursionError:  # the parser's own limit: no request of this API nests like that
+        raise invalid("body is nested too deeply to be a request of this API") from None
     if not isinstance(value, dict):
         raise invalid("body must be a JSON object")
     return value

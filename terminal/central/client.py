@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 import urllib3.exceptions
@@ -44,9 +44,11 @@ from terminal.central.envelope import (
 )
 from terminal.central.errors import (
     AmbiguousOutcomeError,
+    BusinessError,
     PlatformError,
     RequestInvalid,
     SignInFailed,
+    SignInRefused,
     TransportError,
 )
 from terminal.central.msgid import MsgidAllocator
@@ -64,12 +66,22 @@ from terminal.central.results import (
     parse_result,
 )
 from terminal.config import PlatformSection, TerminalConfig
+from terminal.net import http_session
 
 log = logging.getLogger("terminal.central")
 
 MAX_BODY = 32 * 1024 * 1024  # far above any answer (a day's 3202 ids), far below trouble
 BeforeSend = Callable[["PreparedRequest"], None]
 SessionFactory = Callable[[PlatformSection], requests.Session]
+
+
+class SignInWatch(Protocol):
+    """Told of every sign-in's verdict: how a refused sign-in stops the terminal's selling
+    (terminal/flows/selling.py) without the client knowing about journals."""
+
+    def signed_in(self) -> None: ...
+
+    def refused(self, refusal: SignInRefused) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -116,10 +128,9 @@ class PreparedRequest:
 
 def make_session(platform: PlatformSection) -> requests.Session:
     """The one HTTP session: keep-alive pool sized for parallel forwarder chains, no automatic
-    retries (a silent resend is a decision for the caller), no proxies or netrc from the
-    environment (the platform is reached directly), the configured CA bundle."""
-    session = requests.Session()
-    session.trust_env = False
+    retries (a silent resend is a decision for the caller), no redirects followed and no
+    proxies or netrc from the environment (terminal/net.py), the configured CA bundle."""
+    session = http_session()
     adapter = HTTPAdapter(pool_connections=1, pool_maxsize=platform.pool_size, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
@@ -140,8 +151,10 @@ class PlatformClient:
         clock: Callable[[], datetime] = datetime.now,
         mac: str = "",
         ip: str = "",
+        sign_in_watch: SignInWatch | None = None,
     ) -> None:
         self._config = config
+        self._watch = sign_in_watch
         self._platform = config.platform
         self._sender = Sender.from_config(config)
         self._allocator = allocator
@@ -221,11 +234,19 @@ class PlatformClient:
     # --- typed transactions ----------------------------------------------------------------
 
     def sign_in(self) -> SignIn:
-        """9001: sign in and keep the sign-in number for the envelopes that follow."""
-        result: SignIn = self.execute(
-            self.prepare("9001", inputs.sign_in(self._sender.opter, self._mac, self._ip))
-        )
+        """9001: sign in and keep the sign-in number for the envelopes that follow. A refusal
+        (`infcode=-2`) is `SignInRefused`, and the watch hears of it, as of every success."""
+        prepared = self.prepare("9001", inputs.sign_in(self._sender.opter, self._mac, self._ip))
+        try:
+            result: SignIn = self.execute(prepared)
+        except BusinessError as err:
+            refusal = SignInRefused(err.err_msg, infno="9001", msgid=prepared.msgid)
+            if self._watch is not None:
+                self._watch.refused(refusal)
+            raise refusal from err
         self._sign_no = result.sign_no
+        if self._watch is not None:
+            self._watch.signed_in()
         return result
 
     def decode_voucher(self, ec_qr_code: str, business_type: str) -> VoucherIdentity:
@@ -401,12 +422,17 @@ class PlatformClient:
 
     def _sign_in_for(self, prepared: PreparedRequest) -> None:
         """Sign in before `prepared` (one thread signs in, the others wait for it); if that
-        fails, `prepared` was not sent: say so."""
+        fails, `prepared` was not sent: say so, a refusal as a refusal (`SignInRefused`, which
+        callers must not take for an outage), anything else as `SignInFailed`."""
         with self._sign_in_lock:
             if self._sign_no:
                 return
             try:
                 self.sign_in()
+            except SignInRefused as refusal:
+                raise SignInRefused(
+                    refusal.err_msg, infno=prepared.infno, msgid=prepared.msgid
+                ) from refusal
             except PlatformError as err:
                 raise SignInFailed(
                     f"9001 answered {err.code}", infno=prepared.infno, msgid=prepared.msgid
@@ -438,12 +464,14 @@ class PlatformClient:
         started = time.monotonic()
         try:
             try:
-                response = self._session.post(url, data=body, timeout=self._timeout, stream=True)
+                response = self._session.post(
+                    url, data=body, timeout=self._timeout, stream=True, allow_redirects=False
+                )
                 answer = _read_body(response, started + self._deadline, where)
             except requests.RequestException as err:
                 raise _classify(err, where) from None
             if response.status_code != 200:
-                raise AmbiguousOutcomeError(f"HTTP {response.status_code}", **where)
+                raise AmbiguousOutcomeError(_unexpected_status(response.status_code), **where)
             parsed = parse_response(
                 answer, infno=prepared.infno, msgid=prepared.msgid, verify_keys=self._verify_keys
             )
@@ -485,6 +513,15 @@ def _read_body(response: requests.Response, deadline: float, where: dict[str, st
         response.close()
         raise AmbiguousOutcomeError(f"reading the body: {type(err).__name__}", **where) from None
     return b"".join(chunks)
+
+
+def _unexpected_status(status: int) -> str:
+    """What a status other than 200 tells: the request may have been executed either way; a
+    redirect also means that something in the path is not the platform (a proxy, a portal, a
+    wrong `platform.base_url`), which the technician should know."""
+    if 300 <= status < 400:
+        return f"HTTP {status}: a redirect, not followed (check platform.base_url and proxies)"
+    return f"HTTP {status}"
 
 
 def _classify(err: requests.RequestException, where: dict[str, str]) -> PlatformError:

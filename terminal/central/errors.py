@@ -7,6 +7,8 @@ Each class answers it in `may_have_executed`:
   handshake). Resending, with the same msgid, is always safe.
 - `BusinessError` (`infcode=-2`): no; the platform refused and did nothing. Show its
   `platform_message` (the platform's `err_msg`) to the person; never log it.
+- `SignInRefused` (`infcode=-2` to the terminal's 9001): no; the request was not sent. Not an
+  outage but a misconfiguration: it stops the terminal's selling until a sign-in succeeds.
 - `PlatformSystemError` (`infcode=-1`), `AmbiguousOutcomeError` (request sent, no usable answer)
   and `ProtocolError` (an answer we cannot trust or use): maybe. For a settlement-type
   transaction the outcome is unknown and must be resolved (resend with the same msgid, or 2601)
@@ -92,13 +94,48 @@ class TransportError(PlatformError):
 
 
 class SignInFailed(TransportError):
-    """The sign-in (9001) a request needed failed first, so that request was not sent."""
+    """The sign-in (9001) a request needed could not be made (the platform unreachable, or no
+    usable answer), so that request was not sent. A sign-in the platform *refused* is
+    `SignInRefused`, never this: a refusal is not an outage."""
 
     code = "E109"
     message_zh = "终端签到医保平台失败,业务未发送"
     message_en = "signing in to the insurance platform failed: the request was not sent"
     action = "Check the terminal's institution code and keys; the request can be sent later."
     action_zh = "请检查终端的机构编码和密钥；该请求可以稍后再发送。"
+
+
+class SignInRefused(PlatformError):
+    """The platform refused this terminal's sign-in (9001, `infcode=-2`): a wrong institution
+    code, operator, device number or key, or a terminal the platform has not registered.
+
+    Not an outage (not a `TransportError`), so never a reason to go offline and take the whole
+    amount as self-pay; and not a refusal of the request that needed the sign-in (not a
+    `BusinessError`), which was not sent, so nothing is refunded, dead-lettered or called "not
+    enrolled" because of it. The terminal stops selling with the platform's own reason
+    (`err_msg`, which names no patient and so is also in `detail`, shown and logged) until a
+    sign-in succeeds (terminal/flows/selling.py). `infno`/`msgid` are those of the request
+    that needed the sign-in, or of the 9001 itself when it was called directly.
+    """
+
+    code = "E110"
+    message_zh = "医保平台拒绝本终端签到,已停止收费"
+    message_en = "the insurance platform refused this terminal's sign-in: selling is stopped"
+    action = (
+        "A technician must correct the terminal's configuration (institution code, operator, "
+        "device number, keys) as the platform's reason says, then run a checkout or "
+        "`medterm queue drain`: selling resumes at the first successful sign-in."
+    )
+    may_have_executed = False
+    action_zh = (
+        "请技术人员按平台给出的原因修正终端配置(机构编码、操作员、设备号、密钥),"
+        "然后发起一笔收费或执行 `medterm queue drain`:签到成功后即恢复收费。"
+    )
+
+    def __init__(self, err_msg: str, *, infno: str = "", msgid: str = "") -> None:
+        self.err_msg = err_msg
+        reason = f"9001 refused: {err_msg[:200] or 'no reason given'}"
+        super().__init__(reason, infno=infno, msgid=msgid)
 
 
 class AmbiguousOutcomeError(PlatformError):

@@ -105,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
         create_journal=may_create_journal(args),
     ) as terminal:
         terminal.recover()
+        terminal.ensure_selling()
         outcome = terminal.saga.run(request, collector_for(terminal, args))
     print(
         json.dumps(outcome_json(outcome), ensure_ascii=False, indent=2)

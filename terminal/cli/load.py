@@ -19,6 +19,7 @@ from kernel.errors import MedtermError
 from kernel.money import ZERO, Money
 from kernel.states import TxKind
 from terminal.app import Terminal
+from terminal.central.errors import SignInRefused
 from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector, catalogue_argument
 from terminal.cli.options import (
     ArgumentError,
@@ -116,6 +117,7 @@ def run_load(
     summary = LoadSummary()
     started = time.perf_counter()
     for n in range(count):
+        terminal.ensure_selling()  # SellingStopped ends the load: no sale may start
         person = rng.choice(people)
         request = CheckoutRequest(
             kind=kind,
@@ -124,6 +126,8 @@ def run_load(
         )
         try:
             outcome = terminal.saga.run(request, collect)
+        except SignInRefused:
+            raise  # not one failed checkout: this terminal may not sell (flows/selling.py)
         except (MedtermError, PaymentError) as err:
             summary.outcomes[err.code] += 1
             if on_each:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from offline_store.forwarder import recorded_breaker_state
 from offline_store.journal import Journal
+from offline_store.selling import selling_stop
 from terminal.app import Terminal, open_store, store_files
+from terminal.central.errors import SignInRefused
 from terminal.cli.options import (
     ArgumentError,
     add_terminal_options,
@@ -62,7 +66,11 @@ def queue_status(journal: Journal, *, now: float | None = None) -> dict[str, Any
     status = journal.outbox.status()
     breaker = recorded_breaker_state(journal)
     running = breaker is not None and _alive(breaker[1])
+    stop = selling_stop(journal)
     return {
+        "selling_stopped": None
+        if stop is None
+        else {"reason": stop.reason, "code": stop.code, "since": stop.since},
         "pending": status.pending,
         "oldest_age_s": None
         if status.oldest_enqueued_at is None
@@ -111,6 +119,12 @@ def _status(args: argparse.Namespace) -> int:
     print(f"in flight:    {shown['in_flight']}")
     print(f"dead letters: {shown['dead_letters_open']}")
     print(f"platform link: {shown['breaker'] or 'no forwarder running'}")
+    stop = shown["selling_stopped"]
+    if stop is not None:
+        since = datetime.fromtimestamp(stop["since"]).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"SELLING STOPPED since {since} [{stop['code']}]: the platform refused the sign-in:")
+        print(f"  {stop['reason']}")
+        print("  correct the configuration; selling resumes at the first successful sign-in")
     for dead in shown["dead_letters"]:
         print(
             f"  {dead['msgid']}  {dead['infno']}  {dead['attempts']} attempt(s)  {dead['message']}"
@@ -131,6 +145,10 @@ def _drain(args: argparse.Namespace) -> int:
         f"forwarded {result.succeeded}, dead letters {result.dead}, retries {result.retries}, "
         f"still queued {result.remaining} ({result.elapsed:.1f} s)"
     )
+    if result.stopped:
+        print(f"medterm: forwarding stopped: {result.stopped}", file=sys.stderr)
+        print(f"  what to do: {SignInRefused.action}", file=sys.stderr)
+        return 2
     return 0 if result.remaining == 0 and result.dead == 0 else 1
 
 

@@ -23,6 +23,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -45,12 +46,14 @@ from kernel.protocol import (
 from kernel.records import Adjustment, Transaction
 from kernel.states import CANCELLABLE, PaymentStatus, RequestStatus, TxKind, TxState
 from offline_store.journal import Journal
+from offline_store.ownership import TransactionOwnership
 from terminal.central import inputs
 from terminal.central.client import PlatformClient, PreparedRequest
 from terminal.central.envelope import ParsedResponse
 from terminal.central.errors import (
     BusinessError,
     PlatformError,
+    SignInRefused,
     TransportError,
 )
 from terminal.central.msgid import MsgidAllocator
@@ -179,20 +182,28 @@ class CheckoutSaga:
         `note` is plain text kept on the transaction (nothing personal)."""
         from terminal.flows.session import CheckoutSession  # the session builds on the saga
 
-        return CheckoutSession(self, self.journal.create(kind, note=note).tx_id, kind)
+        owner = ExitStack()  # this process owns the transaction until the session ends
+        ownership = TransactionOwnership(self.journal.database.path)
+        tx = owner.enter_context(ownership.running(lambda: self.journal.create(kind, note=note)))
+        return CheckoutSession(self, tx.tx_id, kind, owner=owner)
 
     def run(
         self, request: CheckoutRequest, collect: Collector, attempt: PaymentAttempt | None = None
     ) -> CheckoutOutcome:
         """The whole checkout in one call (the command line): the session's steps in order."""
         session = self.begin(request.kind)
-        session.identify(request.credential)
-        session.bill(request.lines)
-        session.presettle(use_account=request.use_account, mulaid_psn_no=request.mulaid_psn_no)
-        session.confirm()
-        session.pay(collect, attempt or PaymentAttempt())
-        session.settle(collect)
-        return session.complete()
+        try:
+            session.identify(request.credential)
+            session.bill(request.lines)
+            session.presettle(
+                use_account=request.use_account, mulaid_psn_no=request.mulaid_psn_no
+            )
+            session.confirm()
+            session.pay(collect, attempt or PaymentAttempt())
+            session.settle(collect)
+            return session.complete()
+        finally:
+            session.release()
 
     # -- steps shared with recovery -----------------------------------------------------------
 
@@ -529,6 +540,9 @@ class CheckoutSaga:
                 if attempt + 1 == RESOLVE_ATTEMPTS:
                     raise SettlementPending(f"{prepared.infno} not sent: {err.code}") from err
                 continue
+            except SignInRefused as err:  # not sent, and not refused: selling stops (selling.py)
+                self.journal.mark_request(prepared.msgid, RequestStatus.PREPARED, error=err.code)
+                raise
             except BusinessError as err:
                 self.journal.mark_request(prepared.msgid, RequestStatus.FAILED, error=err.detail)
                 if prepared.infno in SETTLEMENT_INFNOS:

@@ -8,7 +8,8 @@ forwarder's four outcomes, exactly by the taxonomy of terminal/central/errors.py
 |---|---|---|
 | nothing (`infcode=0`) | yes | succeeded (the response's `output`) |
 | `BusinessError` (`-2`), `RequestInvalid` | no, and resending cannot help | refused (dead letter) |
-| `TransportError` (incl. a failed sign-in before it) | no | not_sent |
+| `SignInRefused` (its own 9001 refused) | no | stopped: forwarding halts, the request waits |
+| `TransportError` (incl. a sign-in that could not be made) | no | not_sent |
 | `PlatformSystemError` (`-1`), `AmbiguousOutcomeError`, `ProtocolError` | maybe | unknown |
 """
 
@@ -25,6 +26,7 @@ from terminal.central.errors import (
     BusinessError,
     PlatformError,
     RequestInvalid,
+    SignInRefused,
     TransportError,
 )
 from terminal.central.msgid import MsgidAllocator
@@ -53,6 +55,8 @@ def prepared_from_body(body: Mapping[str, Any]) -> PreparedRequest:
 
 def outcome_of_error(err: PlatformError) -> SendOutcome:
     """The forwarder's outcome for one of the client's typed failures (table above)."""
+    if isinstance(err, SignInRefused):
+        return SendOutcome.stopped(err.describe())
     if isinstance(err, BusinessError):
         return SendOutcome.refused(err.err_msg or err.describe())
     if isinstance(err, RequestInvalid):
@@ -77,7 +81,7 @@ class PlatformSender:
 
     def probe(self) -> bool:
         try:
-            self._client.sign_in()
+            self._client.sign_in()  # a refusal is recorded by the client's SignInWatch
         except PlatformError:
             return False
         return True

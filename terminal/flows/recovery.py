@@ -1,4 +1,7 @@
-"""Recovery at start: drive every unfinished transaction to a final state (offline.md).
+"""Recovery at start: drive every unfinished transaction to a final state (offline.md), except
+those another process (or thread) is still running: only a transaction whose owner is gone is
+taken over (offline_store/ownership.py), so several processes on one journal never finish,
+cancel or refund each other's sales.
 
 The same code as normal operation does the work (the saga's steps, the offline chain's
 landing), so recovery is only a decision per state. Running it twice changes nothing the
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from kernel.errors import MedtermError
 from kernel.protocol import profile_of
 from kernel.states import PaymentStatus, RequestStatus, TxState
+from offline_store.ownership import TransactionOwnership
 from terminal.flows.checkout import CheckoutSaga, SettlementPending
 from terminal.flows.offline_chain import OfflineChainHooks
 from terminal.flows.returns import Returns
@@ -51,17 +55,21 @@ def recover(saga: CheckoutSaga, hooks: OfflineChainHooks) -> RecoveryReport:
     """One pass over the journal's unfinished transactions; returns what was done."""
     journal = saga.journal
     done: Counter[str] = Counter()
-    for listed in journal.transactions(UNFINISHED):
-        tx = journal.get(listed.tx_id)  # an earlier one's recovery may have moved it on
-        if tx.state not in UNFINISHED:
-            continue
-        try:
-            done[_recover_one(saga, tx.tx_id, tx.state)] += 1
-        except SettlementPending:
-            done["settlement still pending"] += 1
-        except (MedtermError, PaymentError) as err:
-            log.warning("recovery of %s stopped: %s", tx.tx_id, err.describe())
-            done["left for later"] += 1
+    candidates = [tx.tx_id for tx in journal.transactions(UNFINISHED)]
+    with TransactionOwnership(journal.database.path).taking_over(candidates) as orphans:
+        if len(orphans) < len(candidates):
+            done["left to their running owner"] += len(candidates) - len(orphans)
+        for tx_id in orphans:
+            state = journal.get(tx_id).state  # again: its owner (or a return) may have moved it
+            if state not in UNFINISHED:
+                continue
+            try:
+                done[_recover_one(saga, tx_id, state)] += 1
+            except SettlementPending:
+                done["settlement still pending"] += 1
+            except (MedtermError, PaymentError) as err:
+                log.warning("recovery of %s stopped: %s", tx_id, err.describe())
+                done["left for later"] += 1
     landed = hooks.finish_landed()
     if landed:
         done["offline settlement landed"] += landed

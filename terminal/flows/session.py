@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 
 from kernel.breakdown import Breakdown
 from kernel.money import Money
 from kernel.protocol import CheckoutProfile, profile_of
 from kernel.records import PersonIdentity, Transaction
-from kernel.states import TxKind, TxState
+from kernel.states import FINAL_STATES, TxKind, TxState
 from terminal.central.errors import AmbiguousOutcomeError, PlatformError, TransportError
 from terminal.flows import bill as bills
 from terminal.flows.checkout import (
@@ -58,6 +59,9 @@ class CheckoutSession:
     kind: TxKind
     person: IdentifiedPerson | None = None  # online only: offline nobody is looked up
     offline_cause: str = ""  # the error code that took this checkout offline
+    # this process's claim on the transaction (offline_store.ownership): while it is held,
+    # no recovery in another process takes the checkout over
+    owner: ExitStack = field(default_factory=ExitStack, repr=False)
     _due: Money | None = None
 
     @property
@@ -191,11 +195,21 @@ class CheckoutSession:
             assert tx.actual is not None
             breakdown = tx.actual
         collected = self.saga.journal.collected_total(self.tx_id)
+        self.release()
         return CheckoutOutcome(tx, breakdown, collected, offline=self.offline)
 
     def cancel(self, reason: str = "cancelled by the patient") -> Transaction:
         """Stop here: any money taken is given back and what the platform holds is undone."""
-        return self.saga.cancel(self.tx_id, reason)
+        try:
+            return self.saga.cancel(self.tx_id, reason)
+        finally:
+            if self.state in FINAL_STATES:
+                self.release()
+
+    def release(self) -> None:
+        """Let go of the transaction: once it is final, or when this process gives it up
+        (recovery may then finish it)."""
+        self.owner.close()
 
     # -- inside ------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from urllib3.exceptions import NewConnectionError
 
 from kernel.errors import MoneyError
 from kernel.money import Money
+from terminal.net import http_session
 from terminal.payment.errors import (
     GatewayProtocolError,
     GatewayUnavailable,
@@ -65,7 +66,7 @@ class GatewayClient:
         query_attempts: int = 3,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._session = session or requests.Session()
+        self._session = session or http_session()
         self._timeout = (connect_timeout, read_timeout)
         self._query_attempts = query_attempts
 
@@ -136,7 +137,11 @@ class GatewayClient:
     def _send(self, method: str, path: str, body: dict[str, Any] | None) -> tuple[int, bytes]:
         try:
             response = self._session.request(
-                method, self.base_url + path, json=body, timeout=self._timeout
+                method,
+                self.base_url + path,
+                json=body,
+                timeout=self._timeout,
+                allow_redirects=False,
             )
             return response.status_code, response.content
         except requests.ConnectTimeout as err:
@@ -193,8 +198,13 @@ def parse_refund(status: int, body: bytes) -> GatewayRefund:
 
 
 def _success_object(status: int, body: bytes) -> dict[str, Any]:
+    """The answer's object when it is the gateway's own success (200) or refusal (4xx with an
+    error object); anything else, once the request may have arrived, is an unknown outcome:
+    a 5xx, a redirect (never followed: terminal/net.py), a body that is not the API's."""
     if status >= 500:
         raise _server_error(status, body)
+    if not (status == 200 or 400 <= status < 500):
+        raise GatewayProtocolError(f"gateway answered HTTP {status}: not its API (not followed)")
     data = _json_object(body)
     if status == 200:
         return data

@@ -182,3 +182,20 @@ def test_a_body_on_a_get_does_not_desynchronise_keep_alive(shared: RunningSimula
         while chunk := conn.recv(65536):
             received += chunk
     assert received.count(b"HTTP/1.1 200 OK") == 2
+
+
+@pytest.mark.parametrize("depth", [990, 30_000])
+def test_deeply_nested_json_is_refused_with_a_clear_message(
+    shared: RunningSimulator, depth: int
+) -> None:
+    body = '{"infno": "9001", "input": ' + "[" * depth + "]" * depth + "}"
+
+    response = requests.post(shared.url + CALL_SERVICE_PATH, data=body, timeout=10)
+
+    _rejected(response)
+    assert "nested too deeply" in response.json()["err_msg"]
+    control = requests.post(
+        shared.url + "/_sim/faults", data="[" * depth + "]" * depth, timeout=10
+    )
+    assert control.status_code == 400
+    assert "nested too deeply" in control.json()["error"]

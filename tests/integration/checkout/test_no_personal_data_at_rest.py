@@ -40,7 +40,8 @@ def test_journal_and_logs_hold_no_name_or_id_number_in_plain_text(
     data_dir = terminal.config.store.data_dir
     terminal.journal.close()
 
-    files = [p for p in data_dir.iterdir() if p.name.startswith(journal_path(data_dir).name)]
+    prefix = journal_path(data_dir).name
+    files = [p for p in data_dir.iterdir() if p.name.startswith(prefix) and p.is_file()]
     raw = b"".join(p.read_bytes() for p in files)
     logs = caplog.text.encode()
     assert len(raw) > 10_000 and logs

@@ -131,3 +131,18 @@ def test_any_path_answers_cleanly(
     for method in ("GET", "POST"):
         response = http.request(method, f"{paygate.url}/pay/orders/{segment}", timeout=5)
         assert_clean(response)
+
+
+@pytest.mark.parametrize("depth", [990, 30_000])
+@pytest.mark.parametrize(
+    "path", ["/pay/orders", "/pay/orders/FUZZPAID01/refunds", "/pay/_sim/rules", "/pay/_sim/pay"]
+)
+def test_deeply_nested_json_is_a_clear_400_not_a_500(
+    paygate: PaygateHandle, http: requests.Session, path: str, depth: int
+) -> None:
+    body = '{"out_trade_no": "T0000001", "amount": ' + "[" * depth + "]" * depth + "}"
+
+    response = http.post(paygate.url + path, data=body, timeout=10)
+
+    assert response.status_code == 400, response.text
+    assert "nested too deeply" in assert_clean(response)["error"]["message"]

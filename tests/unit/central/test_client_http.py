@@ -34,6 +34,7 @@ from terminal.central.errors import (
     ProtocolError,
     RequestInvalid,
     SignInFailed,
+    SignInRefused,
     TransportError,
 )
 from terminal.central.paths import TRANSACTION_PATHS
@@ -117,13 +118,47 @@ def test_parallel_first_calls_sign_in_once(server: ScriptedServer) -> None:
 
 
 def test_a_failed_sign_in_means_the_request_was_not_sent(server: ScriptedServer) -> None:
-    server.sign_in = lambda env, handler: send(handler, 200, response_body(-2, None, "签到失败"))
+    server.sign_in = lambda env, handler: send(handler, 503, b"")
     client = make_client(make_config(server.url))
     with pytest.raises(SignInFailed) as caught:
         client.call("2207", SETTLE_INPUT, insuplc_admdvs="440300")
     assert caught.value.infno == "2207"
     assert not caught.value.may_have_executed
     assert [r["infno"] for r in server.requests] == ["9001"]
+
+
+def test_a_refused_sign_in_is_a_refusal_with_the_platforms_reason_not_an_outage(
+    server: ScriptedServer,
+) -> None:
+    server.sign_in = lambda env, handler: send(handler, 200, response_body(-2, None, "机构未登记"))
+    client = make_client(make_config(server.url))
+    with pytest.raises(SignInRefused) as caught:
+        client.call("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+    assert not isinstance(caught.value, (TransportError, AmbiguousOutcomeError, BusinessError))
+    assert caught.value.infno == "2207" and not caught.value.may_have_executed
+    assert caught.value.err_msg == "机构未登记" and "机构未登记" in caught.value.describe()
+    assert [r["infno"] for r in server.requests] == ["9001"]
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_an_unknown_outcome_and_is_not_followed(
+    server: ScriptedServer, status: int
+) -> None:
+    def moved_once(envelope: dict[str, Any], handler: BaseHTTPRequestHandler) -> None:
+        if handler.path == "/elsewhere":
+            send(handler, 200, response_body(0, {}))  # what following would have been told
+            return
+        handler.send_response(status)
+        handler.send_header("Location", "/elsewhere")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    server.script = moved_once
+    client = make_client(make_config(server.url))
+    with pytest.raises(AmbiguousOutcomeError, match="redirect, not followed") as caught:
+        client.call("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+    assert caught.value.may_have_executed
+    assert "/elsewhere" not in server.paths
 
 
 def test_connection_refused_is_a_transport_error() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -128,3 +129,45 @@ def test_a_body_that_cannot_be_built_becomes_a_dead_letter(journal: Journal) -> 
     assert result.dead == 1
     (dead,) = journal.outbox.dead_letters()
     assert "could not be built" in dead.message
+
+
+def test_a_refused_sign_in_stops_the_drain_at_once_and_keeps_every_request(
+    journal: Journal,
+) -> None:
+    for n in range(4):
+        queue(journal, f"P{n}", ("2102", msgid(n)))
+    hooks = Hooks()
+    sender = ScriptedSender(SendOutcome.stopped("定点机构编码未知"))
+    forwarder = Forwarder(journal, sender, hooks, chains=1, base_delay=60.0, max_delay=60.0)
+
+    result = forwarder.drain(timeout=30)
+
+    assert result.elapsed < 5, "the drain ends with the refusal, not at its timeout"
+    assert result.stopped == "定点机构编码未知"
+    assert (result.dead, result.retries, result.remaining) == (0, 0, 4)
+    assert forwarder.state is BreakerState.STOPPED and hooks.dead == []
+    assert journal.outbox.claim(limit=4), "the refused request is due again, not backed off"
+
+
+def test_a_stopped_forwarder_probes_and_resumes_only_on_a_successful_sign_in(
+    journal: Journal,
+) -> None:
+    queue(journal, "A", ("1101", msgid(1)))
+    sender = ScriptedSender(SendOutcome.stopped("定点机构编码未知"))
+    forwarder = Forwarder(journal, sender, Hooks(), chains=1, probe_interval=0.02)
+    forwarder.drain(timeout=5)
+    forwarder.start()
+    try:
+        deadline = time.monotonic() + 5
+        while sender.probes < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sender.probes >= 2
+        assert forwarder.state in (BreakerState.STOPPED, BreakerState.HALF_OPEN), "never open"
+        sender.outcome = SendOutcome.succeeded({"ok": "1"})
+        sender.reachable = True
+        while journal.outbox.status().pending and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        forwarder.stop()
+    assert forwarder.state is BreakerState.CLOSED
+    assert journal.outbox.status().pending == 0

@@ -13,6 +13,8 @@ from terminal.central.errors import (
     ProtocolError,
     RequestInvalid,
     ResponseSignatureError,
+    SignInFailed,
+    SignInRefused,
     TransportError,
 )
 from terminal.flows.forwarding import outcome_of_error, prepared_from_body
@@ -24,6 +26,8 @@ from terminal.flows.forwarding import outcome_of_error, prepared_from_body
         (BusinessError("余额不足", infno="2102"), OutcomeKind.REFUSED),
         (RequestInvalid("bad"), OutcomeKind.REFUSED),
         (TransportError("ConnectionRefused"), OutcomeKind.NOT_SENT),
+        (SignInFailed("9001 answered E104"), OutcomeKind.NOT_SENT),
+        (SignInRefused("定点机构编码未知", infno="2102"), OutcomeKind.STOPPED),
         (PlatformSystemError("系统异常"), OutcomeKind.UNKNOWN),
         (AmbiguousOutcomeError("ReadTimeout"), OutcomeKind.UNKNOWN),
         (ProtocolError("setlinfo does not add up"), OutcomeKind.UNKNOWN),
@@ -34,6 +38,10 @@ def test_each_client_error_maps_to_the_outcome_its_taxonomy_implies(
     error: PlatformError, kind: OutcomeKind
 ) -> None:
     assert outcome_of_error(error).kind is kind
+
+
+def test_a_refused_sign_in_stops_with_the_platforms_reason() -> None:
+    assert "定点机构编码未知" in outcome_of_error(SignInRefused("定点机构编码未知")).message
 
 
 def test_a_refusal_keeps_the_platforms_message_for_the_dead_letter() -> None:
