@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from simulators.central.testing import RunningSimulator, start_simulator
+from simulators.devices.pcscd import Pcscd
 from simulators.paygate.testing import PaygateHandle, start_paygate
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -46,3 +47,12 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PaygateHandle]
     gw = start_paygate(tmp_path_factory.mktemp("paygate"))
     yield gw
     gw.stop()
+
+
+@pytest.fixture(scope="session")
+def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pcscd]:
+    """A private pcscd with the vpcd virtual reader, one per session: libpcsclite finds its
+    daemon once per process, so the device tests and the screen tests share this one."""
+    daemon = Pcscd(tmp_path_factory.mktemp("pcscd"))
+    yield daemon
+    daemon.stop()

@@ -1,7 +1,7 @@
-"""Stand-ins for the lead's steppable checkout while it is being written: a session that
-answers with the sample patient (ui.kiosk.sample), a card reader that answers from a list, a
-synchronous runner. Used by the journey's unit tests and the kiosk's screen tests; the
-real-saga journeys replace them in the screen tests once `saga.begin` lands."""
+"""Stand-ins for the journey's unit tests without Qt (a fake is fine in a unit test of one
+class): a session that answers with the sample patient (ui.kiosk.sample), a card reader that
+answers from a list, a synchronous runner. The screen tests run on the real saga, journal and
+simulators instead (tests/ui/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kernel.breakdown import Breakdown
+from kernel.events import PaymentProgress, PaymentStage
 from kernel.money import Money
 from kernel.states import TxKind
 from terminal.flows.bill import BillLine
+from terminal.flows.checkout import PaymentAttempt
 from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
-from terminal.flows.journey import PaymentProgress
 from terminal.his import HisOrder
 from ui.kiosk import sample
 
@@ -93,10 +94,13 @@ class FakeSession:
     settle_error: Exception | None = None
     due: Money = field(default_factory=lambda: sample.breakdown().psn_cash_pay)
     billed: tuple[BillLine, ...] = ()
+    person: IdentifiedPerson = sample.PERSON
+    mulaid_asked: list[str] = field(default_factory=list)
+    attempts: list[Any] = field(default_factory=list)
 
     def identify(self, credential: Credential) -> IdentifiedPerson:
         self.calls.append("identify")
-        return sample.PERSON
+        return self.person
 
     def unpaid_orders(self) -> list[HisOrder]:
         return list(sample.ORDERS)
@@ -107,20 +111,24 @@ class FakeSession:
 
     def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown:
         self.calls.append("presettle")
+        self.mulaid_asked.append(mulaid_psn_no)
         return sample.breakdown()
 
     def confirm(self) -> Money:
         self.calls.append("confirm")
         return self.due
 
-    def pay(self, collect: Any, *, cancel: threading.Event, timeout: float) -> Money:
+    def pay(
+        self, collect: Any, attempt: PaymentAttempt | None = None, *, cancel_on_fail: bool = True
+    ) -> Money:
         self.calls.append("pay")
-        collect("ORDER-1", self.due)
+        self.attempts.append(attempt)
+        collect("ORDER-1", self.due, attempt)
         if self.pay_error is not None:
             raise self.pay_error
         return self.due
 
-    def settle(self) -> Breakdown:
+    def settle(self, collect: Any = None) -> Breakdown:
         self.calls.append("settle")
         if self.settle_error is not None:
             raise self.settle_error
@@ -128,7 +136,7 @@ class FakeSession:
 
     def complete(self) -> Any:
         self.calls.append("complete")
-        return type("Outcome", (), {"breakdown": sample.breakdown()})()
+        return type("Outcome", (), {"breakdown": sample.breakdown(), "offline": False})()
 
     def cancel(self, reason: str) -> None:
         self.calls.append(f"cancel:{reason}")
@@ -158,10 +166,17 @@ class FakeCard:
 
 
 class QrCollector:
+    """Reports the QR code as the real one does (WAITING with the URL), and is paid."""
+
     channel = "qr"
 
-    def __init__(self, report: Callable[[PaymentProgress, str], None]) -> None:
-        self.report = report
+    def __init__(self, method: Any = None, token: str = "") -> None:
+        self.method, self.token = method, token
 
-    def __call__(self, order_no: str, amount: Money) -> None:
-        self.report(PaymentProgress.WAITING_FOR_QR, sample.QR_URL)
+    def __call__(self, order_no: str, amount: Money, attempt: PaymentAttempt) -> None:
+        attempt.report(
+            PaymentProgress(
+                order_no, self.channel, amount, PaymentStage.WAITING, sample.QR_URL,
+                attempt.timeout,
+            )
+        )

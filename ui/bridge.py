@@ -149,8 +149,11 @@ class Bridge(QObject):
         return subscribe(lambda event: self.run_on_main(lambda: callback(event)))
 
     def shutdown(self) -> None:
-        for executor in self._executors.values():
-            executor.shutdown(wait=False, cancel_futures=True)
+        """Stop taking work. The saga worker finishes what it was given (a cancel under way
+        must reach the journal before the journal closes: the caller closes it after this);
+        the io pool's queued work is dropped."""
+        self._executors[Worker.IO].shutdown(wait=False, cancel_futures=True)
+        self._executors[Worker.SAGA].shutdown(wait=True)
 
 
 class BridgeRunner:

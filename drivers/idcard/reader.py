@@ -4,18 +4,34 @@
 writes the request and parses the answer with `FrameParser` until a valid frame or the
 deadline; a damaged frame (bad checksum) is retried a few times before `FrameError`, because
 one flipped bit on a USB-serial line should not send the patient away.
+
+A SAM reader does not say when a card is laid on it: it must be asked (FIND CARD). `watch`
+asks on the device thread every ``interval`` seconds while the reader is enabled and reports
+`IdCardPlaced` (with the card read) and `IdCardTaken` to the subscribers, so a screen only
+listens and never polls the reader itself.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
-from drivers.base import Device, HealthLevel, monotonic_deadline
+from drivers.base import (
+    Device,
+    DeviceErrorEvent,
+    DeviceEvent,
+    HealthLevel,
+    LifeCycle,
+    monotonic_deadline,
+)
 from drivers.idcard import frames, text
 from drivers.idcard.errors import (
     FrameError,
     IdCardReadError,
     IdCardSelectError,
+    IdReaderError,
     IdReaderTimeoutError,
     NoIdCardError,
     ReaderReportedError,
@@ -23,6 +39,20 @@ from drivers.idcard.errors import (
 from drivers.serialport import io_error, open_serial, serial_module
 
 RETRIES = 2
+WATCH_S = 0.3
+log = logging.getLogger("drivers.idcard")
+
+
+@dataclass(frozen=True)
+class IdCardPlaced(DeviceEvent):
+    """A card was laid on the reader and read (`watch`)."""
+
+    card: text.IdCardData = field(repr=False)
+
+
+@dataclass(frozen=True)
+class IdCardTaken(DeviceEvent):
+    """The card left the reader (`watch`)."""
 
 
 class IdCardReader(Device):
@@ -39,6 +69,10 @@ class IdCardReader(Device):
         self.timeout = timeout
         self._serial: Any = None
         self.resync_bytes = 0
+        self._watch_s: float | None = None
+        self._timer: threading.Timer | None = None
+        self._card_on = False
+        self._probe_failing = False
 
     def _on_open(self) -> None:
         serial_module()
@@ -46,10 +80,68 @@ class IdCardReader(Device):
     def _on_claim(self) -> None:
         self._serial = open_serial(self.port, self.baudrate, timeout=0.05)
 
+    def _on_enable(self) -> None:
+        if self._watch_s is not None:
+            self._schedule()
+
+    def _on_disable(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = None
+        self._card_on = False
+
     def _on_release(self) -> None:
         if self._serial is not None:
             self._serial.close()
         self._serial = None
+
+    # ---- watching for a card --------------------------------------------------------------
+
+    def watch(self, interval: float = WATCH_S) -> None:
+        """Report cards laid on and taken off the reader, asking every ``interval`` s while
+        enabled (from now, or from `enable`)."""
+        self._watch_s = interval
+        if self.state is LifeCycle.ENABLED and self._timer is None:
+            self._schedule()
+
+    def _schedule(self) -> None:
+        interval = self._watch_s
+        if interval is None:
+            return
+        timer = threading.Timer(interval, self._hop_probe)
+        timer.daemon = True
+        self._timer = timer
+        timer.start()
+
+    def _hop_probe(self) -> None:
+        thread = self._thread
+        if thread is not None and self._timer is not None:
+            try:
+                thread.submit(self._probe)
+            except RuntimeError:  # shut down meanwhile
+                return
+
+    def _probe(self) -> None:
+        """One look at the reader (device thread): a new card is read and reported once."""
+        if self._timer is None:
+            return  # disabled meanwhile
+        try:
+            found = self._transact(frames.Command.FIND_CARD)
+            if found.sw3 == frames.Sw3.CARD_FOUND and not self._card_on:
+                self._card_on = True  # reported once, readable or not
+                self._emit(IdCardPlaced(self.name, self._read_card()))
+            elif found.sw3 == frames.Sw3.NO_CARD and self._card_on:
+                self._card_on = False
+                self._emit(IdCardTaken(self.name))
+            self._probe_failing = False
+        except IdReaderError as err:
+            if not self._probe_failing:  # said once, not at every look
+                log.info("ID card reader %s: %s", self.name, err.code)
+                self._emit(DeviceErrorEvent(self.name, err))
+            self._probe_failing = True
+        finally:
+            if self._timer is not None:
+                self._schedule()
 
     # ---- operations -----------------------------------------------------------------------
 

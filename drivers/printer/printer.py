@@ -14,7 +14,7 @@ from typing import Any
 
 from drivers.base import Device, HealthLevel, NoHardwareError
 from drivers.printer.errors import PaperOutError, PrinterNotAnsweringError
-from drivers.printer.receipt import Receipt, layout
+from drivers.printer.receipt import Receipt, Slip, layout, layout_slip
 from drivers.printer.sample import sample_receipt
 
 INSTALL_HINT = "install the Python packages python-escpos and pyserial"
@@ -42,6 +42,13 @@ def receipt_bytes(receipt: Receipt, width: int = 32) -> bytes:
     """The exact bytes a receipt is printed as (python-escpos `Dummy` records them)."""
     dummy = _escpos().printer.Dummy()
     layout(receipt, dummy, width)
+    return bytes(dummy.output)
+
+
+def slip_bytes(slip: Slip, width: int = 32) -> bytes:
+    """The exact bytes a failure slip is printed as."""
+    dummy = _escpos().printer.Dummy()
+    layout_slip(slip, dummy, width)
     return bytes(dummy.output)
 
 
@@ -91,6 +98,11 @@ class ReceiptPrinter(Device):
         self._require_enabled("print")
         data = receipt_bytes(receipt, self.width)
         self.thread.call(self._print, data)
+
+    def print_slip(self, slip: Slip) -> None:
+        """A failure slip for the staffed window (paper checked as for a receipt)."""
+        self._require_enabled("print")
+        self.thread.call(self._print, slip_bytes(slip, self.width))
 
     def _paper_status(self) -> PaperStatus:
         self.thread.assert_owner()

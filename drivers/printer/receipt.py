@@ -57,6 +57,23 @@ class Receipt:
             raise ReceiptError(f"payers add up to {paid}, items to {self.total}")
 
 
+@dataclass(frozen=True)
+class Slip:
+    """A failure slip: what a patient takes to the staffed window when a checkout failed or
+    its outcome is pending. The reference finds the transaction in the journal; nothing
+    personal is printed."""
+
+    institution: str
+    printed_at: datetime
+    title: str  # "缴费未完成", "结算结果待确认", ...
+    reference: str
+    lines: tuple[str, ...]  # what to do, in words
+
+    def check(self) -> None:
+        if not self.reference:
+            raise ReceiptError("a failure slip needs its reference number")
+
+
 def columns(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -112,4 +129,48 @@ def layout(receipt: Receipt, printer: Any, width: int = 32) -> None:
     printer.set(align="center", normal_textsize=True)  # centres the native QR code too
     printer.qr(receipt.settlement_id, native=True, size=6)
     _line(printer, "请妥善保管本凭证")
+    printer.cut()
+
+
+BREAKS = ",。;、,.; "
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns (a wide character is never split),
+    broken after a punctuation mark where one falls in the second half of a line, so a
+    phrase like 不要重复缴费 stays whole."""
+    lines: list[str] = []
+    rest = text
+    while rest:
+        line = fit(rest, width) or rest[0]
+        if len(line) < len(rest):
+            cut = max(line.rfind(mark) for mark in BREAKS)
+            if cut >= 0 and columns(line[: cut + 1]) * 2 >= width:
+                line = line[: cut + 1]
+        lines.append(line)
+        rest = rest[len(line) :]
+    return lines
+
+
+def layout_slip(slip: Slip, printer: Any, width: int = 32) -> None:
+    """Write a failure slip: the title, the reference large and as a QR code, what to do."""
+    slip.check()
+    rule = "-" * width
+    printer._raw(CHINESE_MODE)
+    printer.set(align="center", bold=True, double_height=True, double_width=True)
+    _line(printer, fit(slip.institution, width // 2))
+    printer.set(align="center", bold=True, normal_textsize=True)
+    _line(printer, fit(slip.title, width))
+    printer.set(align="left", normal_textsize=True)
+    _line(printer, rule)
+    _line(printer, two_sides("时间", slip.printed_at.strftime("%Y-%m-%d %H:%M:%S"), width))
+    _line(printer, "参考号")
+    for part in wrap(slip.reference, width):
+        _line(printer, part)
+    _line(printer, rule)
+    for text in slip.lines:
+        for part in wrap(text, width):
+            _line(printer, part)
+    printer.set(align="center", normal_textsize=True)
+    printer.qr(slip.reference, native=True, size=6)
     printer.cut()

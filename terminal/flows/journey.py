@@ -28,55 +28,63 @@ from drivers.smartcard.errors import CardRemovedError, PinBlockedError, PinRequi
 from drivers.smartcard.errors import WrongPinError as CardWrongPin
 from kernel.breakdown import Breakdown
 from kernel.errors import ConfigError, MedtermError
+from kernel.events import PaymentProgress, PaymentStage
 from kernel.money import ZERO, Money
 from kernel.states import TxKind
+from terminal.central.results import MutualAidMember
 from terminal.flows.bill import BillLine, lines_from_orders
+from terminal.flows.checkout import (
+    CheckoutOutcome,
+    Collector,
+    PaymentAttempt,
+    SettlementPending,
+    SettlementRefused,
+)
 from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
 from terminal.his import HisOrder
-from terminal.payment.errors import PaymentCancelled, PaymentTimeout
+from terminal.payment.errors import (
+    InvalidPaymentCode,
+    PaymentCancelled,
+    PaymentDeclined,
+    PaymentTimeout,
+)
 
 log = logging.getLogger("terminal.journey")
 
 # --------------------------------------------------------------------------- the ports
 
 
-class CancelToken(Protocol):
-    """What a cancellable wait watches (a `threading.Event` is one)."""
-
-    def is_set(self) -> bool: ...
-
-
-class Collector(Protocol):
-    """How the self-pay part is taken (terminal.flows.checkout.Collector)."""
-
-    channel: str
-
-    def __call__(self, order_no: str, amount: Money) -> Any: ...
-
-
 class CheckoutSession(Protocol):
-    """One patient's steppable checkout (the lead's `saga.begin(kind)` object)."""
+    """One patient's steppable checkout: `terminal.flows.session.CheckoutSession`."""
 
     tx_id: str
-    offline: bool
 
-    def identify(self, credential: Credential) -> IdentifiedPerson: ...
+    @property
+    def offline(self) -> bool: ...
+
+    def identify(self, credential: Credential) -> IdentifiedPerson | None: ...
     def unpaid_orders(self) -> list[HisOrder]: ...
     def bill(self, lines: Sequence[BillLine] = ()) -> tuple[BillLine, ...]: ...
     def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown: ...
     def confirm(self) -> Money: ...
-    def pay(self, collect: Collector, *, cancel: CancelToken, timeout: float) -> Money: ...
-    def settle(self) -> Breakdown: ...
-    def complete(self) -> Any: ...
-    def cancel(self, reason: str) -> None: ...
+    def pay(
+        self, collect: Collector, attempt: PaymentAttempt | None = None, *,
+        cancel_on_fail: bool = True,
+    ) -> Money: ...
+    def settle(self, collect: Collector | None = None) -> Breakdown: ...
+    def complete(self) -> CheckoutOutcome: ...
+    def cancel(self, reason: str = ...) -> Any: ...
 
 
 class CheckoutPort(Protocol):
+    """`terminal.flows.checkout.CheckoutSaga` (its `begin`)."""
+
     def begin(self, kind: TxKind) -> CheckoutSession: ...
 
 
 class CardPort(Protocol):
-    """The card reader as the journey needs it: the card in the slot as a credential."""
+    """The card reader as the journey needs it: the card in the slot as a credential
+    (`terminal.flows.journey_devices.CardCredentials` over the PC/SC driver)."""
 
     def read_credential(self, pin: str | None) -> Credential: ...
 
@@ -87,15 +95,9 @@ class PayMethod(StrEnum):
     CREDIT = "credit"  # 信用就医
 
 
-class PaymentProgress(StrEnum):
-    WAITING_FOR_QR = "waiting_for_qr"
-    PAID = "paid"
-    EXPIRED = "expired"  # the QR code's order closed before it was paid
-
-
-# make_collector(method, report) -> Collector; `report(progress, qr_url)` may be called from
-# any thread (the runner brings it back to the journey's thread).
-CollectorFactory = Callable[[PayMethod, Callable[[PaymentProgress, str], None]], Collector]
+# make_collector(method, token) -> Collector: `token` is the payment code the scanner read
+# (paycode), the platform's psn_no of the person (credit, an opaque reference), or "" (QR).
+CollectorFactory = Callable[[PayMethod, str], Collector]
 
 
 class Handle(Protocol):
@@ -131,9 +133,14 @@ class JourneySettingsError(ConfigError):
     action_zh = "请修改 terminal.toml 中 [kiosk] 部分里指出的配置项后重新启动。"
 
 
+# keys that look like the journey's but are configured elsewhere, once for the whole terminal
+_CONFIGURED_ELSEWHERE = {"pay_timeout_s": "[payment] qr_timeout"}
+
+
 @dataclass(frozen=True)
 class JourneySettings:
-    """The `[kiosk]` section of terminal.toml; every time is in seconds."""
+    """The `[kiosk]` section of terminal.toml (and `[payment] qr_timeout`, the time to pay,
+    which the channels use too); every time is in seconds."""
 
     idle_s: float = 90.0  # no touch for this long: "still there?"
     still_there_s: float = 10.0  # then back to the start, the patient's data wiped
@@ -144,7 +151,10 @@ class JourneySettings:
     kind: TxKind = TxKind.OUTPATIENT
 
     @classmethod
-    def from_mapping(cls, table: Mapping[str, Any]) -> JourneySettings:
+    def from_mapping(
+        cls, table: Mapping[str, Any], *, pay_timeout_s: float | None = None
+    ) -> JourneySettings:
+        """The `[kiosk]` table; `pay_timeout_s` is `[payment] qr_timeout`."""
         defaults = cls()
         values: dict[str, Any] = {}
         for key, raw in table.items():
@@ -153,6 +163,10 @@ class JourneySettings:
                     raise JourneySettingsError("kiosk.kind must be 'outpatient' or 'pharmacy'")
                 values[key] = TxKind(raw)
                 continue
+            if key in _CONFIGURED_ELSEWHERE:
+                raise JourneySettingsError(
+                    f"kiosk.{key} is set by {_CONFIGURED_ELSEWHERE[key]}, not in [kiosk]"
+                )
             if not hasattr(defaults, key):
                 raise JourneySettingsError(f"kiosk.{key} is not a known key")
             if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
@@ -160,6 +174,8 @@ class JourneySettings:
             values[key] = float(raw)
         if values.get("elder_factor", 1.0) < 1.0:
             raise JourneySettingsError("kiosk.elder_factor must be at least 1")
+        if pay_timeout_s is not None:
+            values["pay_timeout_s"] = float(pay_timeout_s)
         return replace(defaults, **values)
 
     def scaled(self, elder: bool) -> JourneySettings:
@@ -188,7 +204,9 @@ class Step(StrEnum):
     IDENTIFYING = "identifying"
     ORDERS = "orders"
     PRESETTLING = "presettling"
+    MULAID = "mulaid"  # 共济: may a family member's account cover the shortfall?
     BREAKDOWN = "breakdown"
+    SHOW_PAYCODE = "show_paycode"  # waiting for the patient's payment code at the scanner
     PAYING = "paying"
     SETTLING = "settling"
     DONE = "done"
@@ -209,12 +227,14 @@ MONEY_STEPS = frozenset({Step.PAYING, Step.SETTLING})
 NOTICE_STEPS = frozenset({Step.CARD_REMOVED, Step.PIN_BLOCKED})
 # Steps that end a journey: its session is over (money may have moved).
 FINAL_STEPS = frozenset({Step.DONE, Step.PAPER_OUT, Step.REFUSED, Step.PENDING, Step.FAILED})
+# Steps after which the patient is sent to the staffed window with a printed slip.
+SLIP_STEPS = frozenset({Step.REFUSED, Step.PENDING, Step.FAILED})
 
 
 class Event(StrEnum):
     CARD_INSERTED = "card_inserted"
     CARD_PULLED = "card_pulled"
-    SCANNED = "scanned"  # an e-voucher (payload: the scanned text)
+    SCANNED = "scanned"  # an e-voucher (payload: its Credential)
     ID_CARD = "id_card"  # an ID card placed (payload: the Credential)
     FACE_CHOSEN = "face_chosen"
     FACE_MATCHED = "face_matched"  # payload: the face Credential
@@ -224,12 +244,16 @@ class Event(StrEnum):
     IDENTIFIED = "identified"
     ORDERS_CHOSEN = "orders_chosen"  # payload: the chosen rxnos
     PRESETTLED = "presettled"
+    MULAID_OFFER = "mulaid_offer"  # a family member's account could cover the shortfall
+    MULAID_ACCEPT = "mulaid_accept"
+    MULAID_DECLINE = "mulaid_decline"
     PAY = "pay"  # payload: PayMethod
-    QR_READY = "qr_ready"  # payload: the QR url
-    QR_EXPIRED = "qr_expired"
+    PAYCODE_SCANNED = "paycode_scanned"  # payload: the payment code's digits
     PAID = "paid"
     PAY_CANCELLED = "pay_cancelled"  # the payment stopped at the patient's request
-    PAY_TIMED_OUT = "pay_timed_out"
+    PAY_DECLINED = "pay_declined"  # the wallet or the credit scheme said no: choose again
+    QR_EXPIRED = "qr_expired"  # the QR code was not paid in time
+    PAY_TIMED_OUT = "pay_timed_out"  # no payment code shown, or not confirmed, in time
     SETTLED = "settled"
     PAPER_OUT = "paper_out"
     REFUSED = "refused"
@@ -262,9 +286,15 @@ TRANSITIONS: dict[tuple[Step, Event], Step] = {
     (Step.IDENTIFYING, Event.IDENTIFIED): Step.ORDERS,
     (Step.ORDERS, Event.ORDERS_CHOSEN): Step.PRESETTLING,
     (Step.PRESETTLING, Event.PRESETTLED): Step.BREAKDOWN,
+    (Step.PRESETTLING, Event.MULAID_OFFER): Step.MULAID,
+    (Step.MULAID, Event.MULAID_ACCEPT): Step.PRESETTLING,
+    (Step.MULAID, Event.MULAID_DECLINE): Step.BREAKDOWN,
     (Step.BREAKDOWN, Event.PAY): Step.PAYING,
+    (Step.SHOW_PAYCODE, Event.PAYCODE_SCANNED): Step.PAYING,
+    (Step.SHOW_PAYCODE, Event.EXPIRED): Step.PAY_TIMEOUT,
     (Step.PAYING, Event.QR_EXPIRED): Step.QR_EXPIRED,
     (Step.PAYING, Event.PAY_TIMED_OUT): Step.PAY_TIMEOUT,
+    (Step.PAYING, Event.PAY_DECLINED): Step.BREAKDOWN,
     (Step.PAYING, Event.PAID): Step.SETTLING,
     (Step.PAYING, Event.PAY_CANCELLED): Step.WELCOME,
     (Step.QR_EXPIRED, Event.RETRY): Step.BREAKDOWN,
@@ -283,7 +313,7 @@ for _step in Step:
         TRANSITIONS[(_step, Event.CANCEL)] = Step.WELCOME
         TRANSITIONS[(_step, Event.FINISH)] = Step.WELCOME
 for _step in _PATIENT_STEPS:
-    if _step is not Step.STILL_THERE and _step not in NOTICE_STEPS:
+    if _step not in (Step.STILL_THERE, Step.SHOW_PAYCODE) and _step not in NOTICE_STEPS:
         TRANSITIONS[(_step, Event.IDLE)] = Step.STILL_THERE
 for _step in NOTICE_STEPS:
     TRANSITIONS[(_step, Event.EXPIRED)] = Step.WELCOME
@@ -306,9 +336,12 @@ class View:
     method: PayMethod | None = None
     qr_url: str = field(default="", repr=False)
     tries_left: int | None = None
-    reason: str = ""  # the platform's own words (settlement refused) or an error's message
+    mulaid: MutualAidMember | None = field(default=None, repr=False)  # the member offered
+    mulaid_used: bool = False  # the patient accepted: the breakdown includes their account
+    reason: str = ""  # the platform's own words (settlement refused, payment declined)
     reference: str = ""  # the transaction id: the failure slip's reference number
     offline: bool = False
+    slip_printed: bool | None = None  # None: no slip (yet); False: the printer failed
     resume: Step | None = None  # where "still here" returns to
     deadline: float | None = None  # monotonic; the page's countdown shows it
     deadline_total: float = 0.0
@@ -328,7 +361,8 @@ class Journey:
         *,
         card: CardPort | None = None,
         make_collector: CollectorFactory | None = None,
-        print_receipt: Callable[[Any], None] | None = None,
+        print_receipt: Callable[[CheckoutOutcome, PayMethod | None], None] | None = None,
+        print_slip: Callable[[View], None] | None = None,
         clock: Callable[[], float],
     ) -> None:
         self._checkout = checkout
@@ -337,12 +371,17 @@ class Journey:
         self._card = card
         self._make_collector = make_collector
         self._print = print_receipt
+        self._print_slip = print_slip
         self._clock = clock
         self._session: CheckoutSession | None = None
         self._credential: Credential | None = None
         self._pin: str | None = None
+        self._paycode = ""
+        self._billed = False
+        self._confirmed = threading.Event()  # the session's confirm ran (set on the worker)
         self._pending: Handle | None = None
         self._pay_cancel: threading.Event | None = None
+        self._link_offline = False  # what the forwarder last said (`link`)
         self._listeners: list[Listener] = []
         self._last_touch = clock()
         self.view = View()
@@ -370,10 +409,14 @@ class Journey:
             if self._pay_cancel is not None:  # the payment closes its order, then stops
                 self._pay_cancel.set()
             return True
+        if event is Event.CARD_PULLED and not self._card_matters():
+            return False
         target = TRANSITIONS.get((step, event))
         if target is None:
             log.debug("ignored %s in %s", event.value, step.value)
             return False
+        if event is Event.PAY and PayMethod(payload) is PayMethod.PAYMENT_CODE:
+            target = Step.SHOW_PAYCODE  # the code must be shown to the scanner first
         self.touch()
         self._store(event, payload)
         if target in FINAL_STEPS and step in MONEY_STEPS:
@@ -392,7 +435,7 @@ class Journey:
         if view.step in MONEY_STEPS:
             return
         if view.deadline is not None and now >= view.deadline:
-            if view.step is Step.STILL_THERE or view.step in NOTICE_STEPS:
+            if view.step in (Step.STILL_THERE, Step.SHOW_PAYCODE) or view.step in NOTICE_STEPS:
                 self.send(Event.EXPIRED)
             elif view.step in FINAL_STEPS:
                 self.send(Event.FINISH)
@@ -400,10 +443,17 @@ class Journey:
                 self.send(Event.IDLE)
 
     def set_offline(self, offline: bool) -> None:
-        if offline != self.view.offline:
+        """The platform link as the forwarder sees it (the banner); a checkout under way
+        keeps what its own session found."""
+        if offline != self.view.offline and (self._session is None or offline):
             self._set(offline=offline)
 
     # ---- transitions ----------------------------------------------------------------------
+
+    def _card_matters(self) -> bool:
+        """A pulled-out card only concerns a journey that began with the card."""
+        kind = self._credential.kind if self._credential is not None else None
+        return self.view.step in (Step.READING_CARD, Step.PIN) or kind is CredentialKind.CARD
 
     def _store(self, event: Event, payload: Any) -> None:
         if event in (Event.SCANNED, Event.ID_CARD, Event.FACE_MATCHED, Event.READ):
@@ -413,7 +463,11 @@ class Journey:
         elif event is Event.ORDERS_CHOSEN:
             self._set(chosen=tuple(payload))
         elif event is Event.PAY:
-            self._set(method=PayMethod(payload))
+            self._set(method=PayMethod(payload), reason="", qr_url="")
+        elif event is Event.PAYCODE_SCANNED:
+            self._paycode = str(payload)
+        elif event is Event.MULAID_ACCEPT:
+            self._set(mulaid_used=True)
 
     def _enter(self, step: Step, **changes: Any) -> None:
         if step is Step.WELCOME:
@@ -431,6 +485,8 @@ class Journey:
             seconds: float | None = s.still_there_s
         elif step in NOTICE_STEPS:
             seconds = s.notice_s
+        elif step is Step.SHOW_PAYCODE:
+            seconds = s.pay_timeout_s
         elif step in MONEY_STEPS or step in _WORK_STEPS:
             seconds = None
         else:
@@ -445,13 +501,22 @@ class Journey:
         self._session = None
         self._credential = None
         self._pin = None
+        self._paycode = ""
+        self._billed = False
+        self._confirmed = threading.Event()
         self._pending = None
         self._pay_cancel = None
-        self._set_view(View(offline=self.view.offline))
+        self._set_view(View(offline=self._link_offline))
+
+    def link(self, offline: bool) -> None:
+        """The forwarder's view of the platform link (LinkChange): the banner between
+        patients, and what a new checkout should expect."""
+        self._link_offline = offline
+        self.set_offline(offline)
 
     def _abandon(self, reason: str) -> None:
         """Give up the patient's checkout before money moves: stop the work in flight and let
-        the saga undo what the platform holds."""
+        the saga undo what the platform holds (and give back any money taken)."""
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
@@ -498,7 +563,7 @@ class Journey:
         card, pin = self._card, self._pin
         self._pin = None  # the PIN goes to the card once and is forgotten here
         if card is None:
-            self._failed(MedtermError("no card reader configured"))
+            self._failed(NoCardReader())
             return
         self._work(lambda: card.read_credential(pin), lambda c: self.send(Event.READ, c),
                    "read_card")
@@ -508,14 +573,20 @@ class Journey:
         assert credential is not None
         checkout, kind = self._checkout, self.settings.kind
 
-        def identify() -> tuple[CheckoutSession, IdentifiedPerson, list[HisOrder]]:
+        def identify() -> tuple[CheckoutSession, IdentifiedPerson | None, list[HisOrder]]:
             session = checkout.begin(kind)
-            person = session.identify(credential)
-            return session, person, session.unpaid_orders()
+            try:
+                person = session.identify(credential)
+                return session, person, session.unpaid_orders()
+            except BaseException:
+                _cancel_quietly(session, "identification failed")
+                raise
 
-        def done(result: tuple[CheckoutSession, IdentifiedPerson, list[HisOrder]]) -> None:
+        def done(result: tuple[CheckoutSession, IdentifiedPerson | None, list[HisOrder]]) -> None:
             session, person, orders = result
             self._session = session
+            self._billed = False
+            self._confirmed = threading.Event()
             self._set(
                 person=person, orders=tuple(orders), credential_kind=credential.kind,
                 reference=session.tx_id, offline=session.offline,
@@ -527,17 +598,25 @@ class Journey:
     def _presettle(self) -> None:
         session = self._require_session()
         chosen = set(self.view.chosen)
-        orders = [o for o in self.view.orders if o.rxno in chosen]
-        lines = lines_from_orders(orders)
+        lines = lines_from_orders([o for o in self.view.orders if o.rxno in chosen])
+        bill = not self._billed
+        member = self.view.mulaid if self.view.mulaid_used else None
 
         def presettle() -> tuple[Breakdown, bool]:
-            session.bill(lines)
-            return session.presettle(), session.offline
+            if bill:
+                session.bill(lines)
+            mulaid = member.psn_no if member is not None else ""
+            return session.presettle(mulaid_psn_no=mulaid), session.offline
 
         def done(result: tuple[Breakdown, bool]) -> None:
             breakdown, offline = result
-            self._set(breakdown=breakdown, due=breakdown.psn_cash_pay, offline=offline)
-            self.send(Event.PRESETTLED)
+            self._billed = True
+            offer = None if (offline or member is not None) else _mulaid_offer(
+                self.view.person, breakdown
+            )
+            self._set(breakdown=breakdown, due=breakdown.psn_cash_pay, offline=offline,
+                      mulaid=member or offer)
+            self.send(Event.MULAID_OFFER if offer is not None else Event.PRESETTLED)
 
         self._work(presettle, done, "presettle")
 
@@ -546,59 +625,92 @@ class Journey:
         method = self.view.method or PayMethod.QR
         cancel = threading.Event()
         self._pay_cancel = cancel
-        timeout = self.settings.pay_timeout_s
-        runner = self._runner
-
-        def report(progress: PaymentProgress, qr_url: str) -> None:  # any thread
-            runner.post(lambda: self._progress(progress, qr_url))
-
-        factory = self._make_collector
+        runner, confirmed = self._runner, self._confirmed
+        attempt = PaymentAttempt(
+            cancel=cancel,
+            timeout=self.settings.pay_timeout_s,
+            report=lambda progress: runner.post(lambda: self._progress(progress)),
+        )
+        token = self._paycode if method is PayMethod.PAYMENT_CODE else ""
+        if method is PayMethod.CREDIT and self.view.person is not None:
+            token = self.view.person.psn_no
+        self._paycode = ""  # a payment code is charged once
+        factory, due_shown = self._make_collector, self.view.due
 
         def pay() -> Money:
-            due = session.confirm()
+            due = due_shown
+            if not confirmed.is_set():  # once: paying again after an expired code skips it
+                due = session.confirm()
+                confirmed.set()
             if due > ZERO:
                 if factory is None:
-                    raise MedtermError("no payment channel configured")
-                session.pay(factory(method, report), cancel=cancel, timeout=timeout)
+                    raise NoPaymentChannel()
+                session.pay(factory(method, token), attempt, cancel_on_fail=False)
             return due
 
         # the payment's own timeout decides; the runner waits the core's step time longer
-        self._work(pay, lambda _due: self.send(Event.PAID), "pay", extra=timeout)
+        self._work(pay, lambda _due: self.send(Event.PAID), "pay",
+                   extra=self.settings.pay_timeout_s)
 
-    def _progress(self, progress: PaymentProgress, qr_url: str) -> None:
-        if self.view.step is not Step.PAYING:
+    def _progress(self, progress: PaymentProgress) -> None:
+        """A self-pay order's progress (from the saga, any thread, posted here)."""
+        if self.view.step is not Step.PAYING or progress.stage is not PaymentStage.WAITING:
             return
-        if progress is PaymentProgress.WAITING_FOR_QR:
-            self._set(qr_url=qr_url, deadline=self._clock() + self.settings.pay_timeout_s,
-                      deadline_total=self.settings.pay_timeout_s)
-        elif progress is PaymentProgress.EXPIRED:
-            self.send(Event.QR_EXPIRED)
+        total = self.settings.pay_timeout_s
+        remaining = total if progress.remaining is None else progress.remaining
+        self._set(qr_url=progress.qr_url, deadline=self._clock() + remaining,
+                  deadline_total=total)
 
     def _settle(self) -> None:
         session = self._require_session()
+        method = self.view.method or PayMethod.QR
+        factory = self._make_collector
+        person = self.view.person
 
-        def settle() -> Any:
-            session.settle()
+        def settle() -> CheckoutOutcome:
+            # a settled split higher than the estimate is collected the same way (credit) or
+            # refunded; never by a payment code, which is charged once
+            collect = None
+            if factory is not None and method is PayMethod.CREDIT and person is not None:
+                collect = factory(method, person.psn_no)
+            session.settle(collect)
             return session.complete()
 
         self._work(settle, self._completed, "settle")
 
-    def _completed(self, outcome: Any) -> None:
-        self._set(breakdown=getattr(outcome, "breakdown", self.view.breakdown))
+    def _completed(self, outcome: CheckoutOutcome) -> None:
+        self._set(breakdown=outcome.breakdown, offline=outcome.offline)
         self.send(Event.SETTLED)
         self._session = None
-        printer = self._print
+        printer, method = self._print, self.view.method if self.view.due > ZERO else None
         if printer is not None:
-            self._work(lambda: printer(outcome), lambda _: None, "print")
+            self._work(lambda: printer(outcome, method), lambda _: None, "print")
+
+    def _slip(self) -> None:
+        """A failure slip with the reference number, for the staffed window."""
+        printer, view = self._print_slip, self.view
+        if printer is None or not view.reference:
+            return
+
+        def printed(ok: bool) -> None:
+            if self.view.step is view.step and self.view.reference == view.reference:
+                self._set(slip_printed=ok)
+
+        def failed(error: Exception) -> None:
+            log.warning("failure slip for %s not printed: %s", view.reference, error)
+            printed(False)
+
+        self._runner.run(lambda: printer(view), on_done=lambda _: printed(True),
+                         on_error=failed, timeout=self.settings.wait_s, waiting_for="print")
 
     def _require_session(self) -> CheckoutSession:
         if self._session is None:
-            raise MedtermError("no checkout session: the journey skipped identification")
+            raise NoSession()
         return self._session
 
     def _failed(self, error: Exception) -> None:
         """An error of a step as the screen the patient sees (words, never a code)."""
-        event, changes = _classify(error)
+        event, changes = _classify(error, self.view.method)
         self._set(**changes)
         if event is Event.FAILED:
             log.warning("journey step %s failed: %s", self.view.step.value, error)
@@ -616,11 +728,53 @@ class Journey:
             listener(view)
 
 
+class NoCardReader(MedtermError):
+    code = "E251"
+    message_zh = "本机未配置社保卡读卡器"
+    message_en = "this kiosk has no card reader configured"
+    action = "Configure [devices.card] in terminal.toml; meanwhile use the e-voucher or ID card."
+    action_zh = "请在 terminal.toml 中配置 [devices.card];在此之前请使用医保电子凭证或身份证。"
+
+
+class NoPaymentChannel(MedtermError):
+    code = "E252"
+    message_zh = "本机未配置自费支付方式"
+    message_en = "this kiosk has no self-pay channel configured"
+    action = "Set [payment] gateway_url in terminal.toml and restart the kiosk."
+    action_zh = "请在 terminal.toml 中设置 [payment] gateway_url 后重新启动自助机。"
+
+
+class NoSession(MedtermError):
+    """A step that needs the patient's checkout ran without one: a program error."""
+
+    code = "E253"
+    message_zh = "缴费流程顺序有误"
+    message_en = "the journey reached a step without a checkout"
+    action = "Go back to the start screen and begin again; report this to support."
+    action_zh = "请回到首页重新开始,并将此情况报告技术支持。"
+
+
+def _mulaid_offer(person: IdentifiedPerson | None, breakdown: Breakdown) -> MutualAidMember | None:
+    """The family member whose account could cover what is left to pay (共济), if any: the
+    patient is asked before it is used."""
+    if person is None or breakdown.psn_cash_pay <= ZERO:
+        return None
+    return next((m for m in person.mulaid if m.acct_balc > ZERO), None)
+
+
+def _cancel_quietly(session: CheckoutSession, reason: str) -> None:
+    """Cancel after a failure being raised: the failure is what the patient must see."""
+    try:
+        session.cancel(reason)
+    except Exception as err:  # the session may have cancelled itself already
+        log.debug("cancel of %s after a failure: %s", session.tx_id, err)
+
+
 _WORK_STEPS = frozenset({Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING})
 _IDLE_DEADLINE_STEPS = frozenset(
     s for s in Step
     if s not in MONEY_STEPS and s not in _WORK_STEPS and s not in NOTICE_STEPS
-    and s not in (Step.STILL_THERE, Step.WELCOME)
+    and s not in (Step.STILL_THERE, Step.WELCOME, Step.SHOW_PAYCODE)
 )
 
 _ENTER: dict[Step, Callable[[Journey], None]] = {
@@ -629,14 +783,12 @@ _ENTER: dict[Step, Callable[[Journey], None]] = {
     Step.PRESETTLING: Journey._presettle,
     Step.PAYING: Journey._pay,
     Step.SETTLING: Journey._settle,
+    **{step: Journey._slip for step in SLIP_STEPS},
 }
 
 
-def _classify(error: Exception) -> tuple[Event, dict[str, Any]]:
+def _classify(error: Exception, method: PayMethod | None) -> tuple[Event, dict[str, Any]]:
     """Which screen an error of the core leads to, and what that screen says."""
-    # imported here: checkout.py imports half the terminal, and only this needs its errors
-    from terminal.flows.checkout import SettlementPending, SettlementRefused
-
     if isinstance(error, CardWrongPin):
         return Event.WRONG_PIN, {"tries_left": error.tries_left}
     if isinstance(error, PinRequiredError):
@@ -646,9 +798,12 @@ def _classify(error: Exception) -> tuple[Event, dict[str, Any]]:
     if isinstance(error, CardRemovedError):
         return Event.CARD_PULLED, {}
     if isinstance(error, PaymentTimeout):
-        return Event.PAY_TIMED_OUT, {}
+        expired = method is PayMethod.QR
+        return (Event.QR_EXPIRED if expired else Event.PAY_TIMED_OUT), {}
     if isinstance(error, PaymentCancelled):
         return Event.PAY_CANCELLED, {}
+    if isinstance(error, (PaymentDeclined, InvalidPaymentCode)):
+        return Event.PAY_DECLINED, {"reason": getattr(error, "reason", "") or error.message_zh}
     if isinstance(error, SettlementRefused):
         return Event.REFUSED, {"reason": error.detail}
     if isinstance(error, SettlementPending):

@@ -157,13 +157,25 @@ class CheckoutSession:
 
     # -- money -------------------------------------------------------------------------------
 
-    def pay(self, collect: Collector, attempt: PaymentAttempt | None = None) -> Money:
+    def pay(
+        self,
+        collect: Collector,
+        attempt: PaymentAttempt | None = None,
+        *,
+        cancel_on_fail: bool = True,
+    ) -> Money:
         """Collect what is due; the attempt carries the patient's cancel and the time limit.
         When the payment does not happen (cancelled, expired, declined) the checkout is
-        cancelled with everything undone, and the channel's error is raised."""
+        cancelled with everything undone, and the channel's error is raised; with
+        `cancel_on_fail=False` it stays collecting instead (the order closed, nothing taken),
+        so a screen can offer to pay again under a new order number, or `cancel`."""
         self._expect(TxState.COLLECTING, TxState.COLLECTING_OFFLINE)
         return self.saga.collect_part(
-            self.tx_id, self._due_now(), collect, attempt or PaymentAttempt(), cancel_on_fail=True
+            self.tx_id,
+            self._due_now(),
+            collect,
+            attempt or PaymentAttempt(),
+            cancel_on_fail=cancel_on_fail,
         )
 
     def settle(self, collect: Collector | None = None) -> Breakdown:

@@ -4,67 +4,87 @@
 <context>
     <name>BreakdownPage</name>
     <message>
-        <location filename="../kiosk/breakdown.py" line="57"/>
+        <location filename="../kiosk/breakdown.py" line="67"/>
         <source>全自费项目:不在医保目录内(丙类)的药品和项目,医保不报销。</source>
         <translation>Fully self-paid: drugs and services outside the insurance list (class C) are not covered.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="58"/>
+        <location filename="../kiosk/breakdown.py" line="68"/>
         <source>超出限价部分:价格高于医保支付标准,超出的部分由个人支付。</source>
         <translation>Over the price limit: the price is above the insurance&apos;s standard; you pay the part above it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="59"/>
+        <location filename="../kiosk/breakdown.py" line="69"/>
         <source>乙类先行自付:乙类药品和项目先由个人按比例支付一部分。</source>
         <translation>Class B share: for class B drugs and services you first pay a fixed share yourself.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="60"/>
+        <location filename="../kiosk/breakdown.py" line="70"/>
         <source>起付线:本年度累计费用未达到起付标准的部分,由个人支付。</source>
         <translation>Deductible: this year&apos;s costs below the deductible are paid by you.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="61"/>
-        <source>统筹内个人负担:医保按比例报销后,剩余比例由个人支付。</source>
-        <translation>Your share: the insurance pays its percentage, you pay the rest.</translation>
+        <location filename="../kiosk/breakdown.py" line="71"/>
+        <source>统筹内按比例自付:医保按比例报销后,剩余比例由个人支付。</source>
+        <translation>Your share within the scheme: after the fund pays its percentage, you pay the rest.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="65"/>
+        <location filename="../kiosk/breakdown.py" line="72"/>
+        <source>其他个人负担:例如超过医保年度最高支付限额的部分,由个人支付。</source>
+        <translation>Other costs of yours: for example the part above the fund&apos;s yearly limit is paid by you.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="73"/>
+        <source>其他基金为您减负:公务员补助、大病保险等基金为您支付了上面的一部分。</source>
+        <translation>Other funds lowered your share: civil-servant subsidy, serious-illness insurance and the like paid part of the lines above.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="77"/>
         <source>医保结算明细</source>
         <translation>Your insurance breakdown</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="67"/>
+        <location filename="../kiosk/breakdown.py" line="79"/>
         <source>医保平台暂时无法连接:以下为预估金额,联网后以平台结算为准。</source>
         <translation>Insurance platform offline: these amounts are an estimate until it is back.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="81"/>
+        <location filename="../kiosk/breakdown.py" line="93"/>
         <source>返回明细</source>
         <translation>Back to the breakdown</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="82"/>
+        <location filename="../kiosk/breakdown.py" line="94"/>
         <source>还需支付 {amount} 元</source>
         <translation>Left to pay: {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="83"/>
+        <location filename="../kiosk/breakdown.py" line="95"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="84"/>
+        <location filename="../kiosk/breakdown.py" line="96"/>
         <source>手机扫码支付</source>
         <translation>Scan with your phone</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="85"/>
+        <location filename="../kiosk/breakdown.py" line="97"/>
         <source>出示付款码</source>
         <translation>Show payment code</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="86"/>
+        <location filename="../kiosk/breakdown.py" line="98"/>
+        <source>信用就医(先看病后付费)</source>
+        <translation>Credit care (pay later)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="100"/>
+        <source>支付未成功:{reason}。没有扣款,请换一种方式支付。</source>
+        <translation>The payment did not go through: {reason}. Nothing was charged; please choose another way to pay.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="104"/>
         <source>确认结算</source>
         <translation>Confirm</translation>
     </message>
@@ -72,67 +92,97 @@
 <context>
     <name>BreakdownView</name>
     <message>
-        <location filename="../widgets/breakdown.py" line="109"/>
+        <location filename="../widgets/breakdown.py" line="143"/>
         <source>医疗费用总额</source>
         <translation>Total medical costs</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="110"/>
+        <location filename="../widgets/breakdown.py" line="144"/>
         <source>医保基金支付</source>
-        <translation>Paid by the insurance fund</translation>
+        <translation>Insurance fund</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="111"/>
+        <location filename="../widgets/breakdown.py" line="145"/>
+        <source>您个人负担</source>
+        <translation>Your share</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="146"/>
         <source>个人账户支付</source>
-        <translation>Paid from your personal account</translation>
+        <translation>Your personal account</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="112"/>
+        <location filename="../widgets/breakdown.py" line="147"/>
         <source>家庭共济账户支付</source>
-        <translation>Paid from a family member&apos;s account</translation>
+        <translation>A family member&apos;s account</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="113"/>
+        <location filename="../widgets/breakdown.py" line="148"/>
         <source>还需您支付</source>
         <translation>Left for you to pay</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="135"/>
+        <location filename="../widgets/breakdown.py" line="149"/>
+        <source>全自费项目</source>
+        <translation>Fully self-paid</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="150"/>
+        <source>超出限价部分</source>
+        <translation>Over the price limit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="151"/>
+        <source>乙类先行自付</source>
+        <translation>Class B share</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="152"/>
+        <source>起付线以下</source>
+        <translation>Below the deductible</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="153"/>
+        <source>统筹内按比例自付</source>
+        <translation>Your share in the scheme</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="154"/>
+        <source>其他个人负担</source>
+        <translation>Other costs of yours</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="155"/>
+        <source>其他基金为您减负</source>
+        <translation>Other funds paid part</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="163"/>
+        <source>您个人负担的 {amount} 元,原因如下(点击一行查看说明):</source>
+        <translation>Why {amount} is yours (tap a line):</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="167"/>
+        <source>您个人负担的 {amount} 元,这样支付:</source>
+        <translation>How your {amount} is paid:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="170"/>
         <source>还需您支付(点击查看原因)</source>
-        <translation>Left for you to pay (tap for why)</translation>
+        <translation>Left to pay (tap for why)</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="114"/>
-        <source>其中:全自费项目(点击查看原因)</source>
-        <translation>of which: fully self-paid items (tap for why)</translation>
+        <location filename="../widgets/breakdown.py" line="189"/>
+        <source>谁来支付</source>
+        <translation>Who pays</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="115"/>
-        <source>其中:超出限价部分(点击查看原因)</source>
-        <translation>of which: over the price limit (tap for why)</translation>
+        <location filename="../widgets/breakdown.py" line="189"/>
+        <source>为什么由您负担</source>
+        <translation>Why it is yours</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="116"/>
-        <source>其中:乙类先行自付(点击查看原因)</source>
-        <translation>of which: class B share (tap for why)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/breakdown.py" line="117"/>
-        <source>其中:起付线以下(点击查看原因)</source>
-        <translation>of which: below the deductible (tap for why)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/breakdown.py" line="118"/>
-        <source>其中:统筹内个人负担(点击查看原因)</source>
-        <translation>of which: your share of covered costs (tap for why)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/breakdown.py" line="130"/>
-        <source>项目</source>
-        <translation>Item</translation>
-    </message>
-    <message>
-        <location filename="../widgets/breakdown.py" line="130"/>
+        <location filename="../widgets/breakdown.py" line="189"/>
         <source>金额(元)</source>
         <translation>Amount (yuan)</translation>
     </message>
@@ -189,9 +239,72 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk/window.py" line="128"/>
-        <source>医保平台暂时无法连接:现在可以先自费缴费,联网后自动补办医保结算。</source>
-        <translation>The insurance platform cannot be reached: you can pay yourself now; the insurance settlement is done automatically when it is back.</translation>
+        <location filename="../kiosk/window.py" line="153"/>
+        <source>医保平台暂时无法连接:现在无法办理医保缴费,请稍后再试或到人工窗口。</source>
+        <translation>The insurance platform cannot be reached: insurance payments are not possible now. Please try again later or go to the staffed window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/window.py" line="155"/>
+        <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,先全额自费缴费,联网后自动补办医保结算并退回医保部分。电子凭证和刷脸暂不可用。</source>
+        <translation>The insurance platform cannot be reached: with your card or ID card you can pay the whole bill now; the insurance part is settled and paid back once it is reachable. The e-voucher and face are not available now.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/window.py" line="159"/>
+        <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,按预估金额先付个人部分,联网后以医保平台结算为准。电子凭证和刷脸暂不可用。</source>
+        <translation>The insurance platform cannot be reached: with your card or ID card you can pay your estimated part now; the platform&apos;s settlement decides once it is reachable. The e-voucher and face are not available now.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/window.py" line="167"/>
+        <source>待上传医保记录 {count} 笔,联网后自动上传</source>
+        <translation>{count} insurance records wait to be sent; they are sent when the platform is reachable</translation>
+    </message>
+</context>
+<context>
+    <name>MulaidPage</name>
+    <message>
+        <location filename="../kiosk/mulaid.py" line="34"/>
+        <source>配偶</source>
+        <translation>spouse</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/mulaid.py" line="35"/>
+        <source>父母</source>
+        <translation>parent</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/mulaid.py" line="36"/>
+        <source>子女</source>
+        <translation>child</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/mulaid.py" line="40"/>
+        <source>使用家庭共济账户支付吗?</source>
+        <translation>Use a family member&apos;s account?</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/mulaid.py" line="42"/>
+        <source>您的个人账户余额不足,还需支付 {amount} 元。您绑定的家庭成员的个人账户可以为您支付(家庭共济)。使用前需要您同意。</source>
+        <translation>Your personal account does not cover it all: {amount} yuan is left to pay. The personal account of a family member linked to yours can pay it (family mutual aid), but only if you agree.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/mulaid.py" line="47"/>
+        <source>家庭成员</source>
+        <translation>family member</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/mulaid.py" line="49"/>
+        <source>{relation} {name}  账户余额 {balance} 元</source>
+        <translation>{relation} {name}  balance {balance} yuan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/mulaid.py" line="55"/>
+        <source>不使用,自己支付</source>
+        <translation>No, I pay myself</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/mulaid.py" line="56"/>
+        <source>同意使用</source>
+        <translation>Yes, use it</translation>
     </message>
 </context>
 <context>
@@ -279,17 +392,31 @@
     <message>
         <location filename="../kiosk/notices.py" line="90"/>
         <source>参考号:{reference}
+凭条未能打印,请记下参考号,到人工窗口办理,不要重复缴费。</source>
+        <translation>Reference: {reference}
+The slip could not be printed: note the reference and go to the staffed window; do not pay again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="93"/>
+        <source>参考号:{reference}
+请取走打印的凭条,到人工窗口办理,不要重复缴费。</source>
+        <translation>Reference: {reference}
+Take the printed slip to the staffed window; do not pay again.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/notices.py" line="95"/>
+        <source>参考号:{reference}
 请持此凭条到人工窗口办理,不要重复缴费。</source>
         <translation>Reference: {reference}
 Go to the staffed window with this slip; do not pay again.</translation>
     </message>
     <message>
-        <location filename="../kiosk/notices.py" line="94"/>
+        <location filename="../kiosk/notices.py" line="97"/>
         <source>返回首页</source>
         <translation>Back to start</translation>
     </message>
     <message>
-        <location filename="../kiosk/notices.py" line="95"/>
+        <location filename="../kiosk/notices.py" line="98"/>
         <source>重新支付</source>
         <translation>Pay again</translation>
     </message>
@@ -325,32 +452,42 @@ Go to the staffed window with this slip; do not pay again.</translation>
 <context>
     <name>PayPage</name>
     <message>
-        <location filename="../kiosk/pay.py" line="38"/>
+        <location filename="../kiosk/pay.py" line="39"/>
         <source>请支付个人自付部分</source>
         <translation>Please pay your part</translation>
     </message>
     <message>
-        <location filename="../kiosk/pay.py" line="39"/>
+        <location filename="../kiosk/pay.py" line="40"/>
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/pay.py" line="41"/>
+        <location filename="../kiosk/pay.py" line="43"/>
         <source>请打开微信或支付宝的付款码,对准下方扫描口</source>
         <translation>Open the payment code in WeChat or Alipay and hold it to the scanner below</translation>
     </message>
     <message>
-        <location filename="../kiosk/pay.py" line="43"/>
+        <location filename="../kiosk/pay.py" line="45"/>
+        <source>已读取付款码,正在扣款;如手机提示,请在手机上确认</source>
+        <translation>Payment code read, charging now; confirm on your phone if it asks</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/pay.py" line="47"/>
+        <source>正在办理信用就医,本次自付部分以后再付</source>
+        <translation>Arranging credit care: you pay your part later</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/pay.py" line="49"/>
         <source>请用微信或支付宝扫描上方二维码</source>
         <translation>Scan the QR code above with WeChat or Alipay</translation>
     </message>
     <message>
-        <location filename="../kiosk/pay.py" line="45"/>
+        <location filename="../kiosk/pay.py" line="51"/>
         <source>正在生成支付二维码</source>
         <translation>Preparing the payment QR code</translation>
     </message>
     <message>
-        <location filename="../kiosk/pay.py" line="46"/>
+        <location filename="../kiosk/pay.py" line="52"/>
         <source>取消支付</source>
         <translation>Cancel payment</translation>
     </message>

@@ -19,11 +19,13 @@ class BreakdownPage(Page):
 
     def build(self) -> None:
         self.estimate = label("breakdown-estimate", "banner")
+        self.declined = label("breakdown-declined", "error")
         self.view_widget = BreakdownView("breakdown")
         self.view_widget.explain.connect(self._explain)
         self.why = label("breakdown-why", "muted")
         self.due = label("breakdown-due", "amount")
         self.body.addWidget(self.estimate)
+        self.body.addWidget(self.declined)
         self.body.addWidget(self.view_widget)
         self.body.addWidget(self.why)
         self.lines = BigButton("breakdown-lines")
@@ -35,7 +37,10 @@ class BreakdownPage(Page):
         self.cancel = self.button("cancel", Event.CANCEL)
         self.qr = self.button("qr", Event.PAY, "primary", PayMethod.QR)
         self.paycode = self.button("paycode", Event.PAY, "secondary", PayMethod.PAYMENT_CODE)
+        self.credit = self.button("credit", Event.PAY, "secondary", PayMethod.CREDIT)
         self.confirm = self.button("confirm", Event.PAY, "primary", PayMethod.QR)
+
+    credit_offered = False  # [kiosk] credit: this institution offers 信用就医
 
     def show_view(self, view: View) -> None:
         self._why_key = ""
@@ -45,8 +50,13 @@ class BreakdownPage(Page):
         paying = view.due > ZERO
         self.qr.setVisible(paying)
         self.paycode.setVisible(paying and not self.look.elder)  # elder: fewer choices
+        # 信用就医 where the kiosk offers it; the gateway decides for the person (a refusal
+        # comes back here, in words), and offline there is nobody to grant it
+        self.credit.setVisible(paying and self.credit_offered and not self.look.elder
+                               and not view.offline)
         self.confirm.setVisible(not paying)
         self.estimate.setVisible(view.offline)
+        self.declined.setVisible(bool(view.reason))
 
     def _explain(self, key: str) -> None:
         self._why_key = key
@@ -58,7 +68,11 @@ class BreakdownPage(Page):
             "over_limit": self.tr("超出限价部分:价格高于医保支付标准,超出的部分由个人支付。"),
             "class_b": self.tr("乙类先行自付:乙类药品和项目先由个人按比例支付一部分。"),
             "deductible": self.tr("起付线:本年度累计费用未达到起付标准的部分,由个人支付。"),
-            "pool_share": self.tr("统筹内个人负担:医保按比例报销后,剩余比例由个人支付。"),
+            "pool_share": self.tr("统筹内按比例自付:医保按比例报销后,剩余比例由个人支付。"),
+            "other": self.tr("其他个人负担:例如超过医保年度最高支付限额的部分,由个人支付。"),
+            "relief": self.tr(
+                "其他基金为您减负:公务员补助、大病保险等基金为您支付了上面的一部分。"
+            ),
         }
 
     def retranslate(self) -> None:
@@ -75,7 +89,10 @@ class BreakdownPage(Page):
         self.why.setVisible(bool(self._why_key))
         # the words take the place of the bar (and, in elder mode's larger type, of the
         # whole breakdown, back at a tap), so the screen never grows past the display
-        self.view_widget.bar.setVisible(not self._why_key)
+        # a notice above the table (an estimate, a declined payment) takes the bar's place
+        # too: the table says the same in words, and the screen never grows past the display
+        banner = self.view.offline or bool(self.view.reason)
+        self.view_widget.bar.setVisible(not self._why_key and not banner)
         self.view_widget.table.setVisible(not (self._why_key and self.look.elder))
         self.lines.setVisible(bool(self._why_key))
         self.lines.set_label(self.tr("返回明细"))
@@ -83,6 +100,12 @@ class BreakdownPage(Page):
         self.cancel.set_label(self.tr("取消"))
         self.qr.set_label(self.tr("手机扫码支付"))
         self.paycode.set_label(self.tr("出示付款码"))
+        self.credit.set_label(self.tr("信用就医(先看病后付费)"))
+        self.declined.setText(
+            self.tr("支付未成功:{reason}。没有扣款,请换一种方式支付。").format(
+                reason=self.view.reason
+            )
+        )
         self.confirm.set_label(self.tr("确认结算"))
 
     def first_focus(self) -> QWidget:

@@ -86,10 +86,13 @@ class NoticePage(Page):
         self.prompt.setText(title)
         self.text.setText(text)
         self.reason.setText(self.view.reason)
-        self.slip.setText(
-            self.tr("参考号:{reference}\n请持此凭条到人工窗口办理,不要重复缴费。").format(
-                reference=self.view.reference
-            )
-        )
+        if self.view.slip_printed is False or self.view.step is Step.PAPER_OUT:
+            slip = self.tr("参考号:{reference}\n凭条未能打印,请记下参考号,"
+                           "到人工窗口办理,不要重复缴费。")
+        elif self.view.slip_printed:
+            slip = self.tr("参考号:{reference}\n请取走打印的凭条,到人工窗口办理,不要重复缴费。")
+        else:
+            slip = self.tr("参考号:{reference}\n请持此凭条到人工窗口办理,不要重复缴费。")
+        self.slip.setText(slip.format(reference=self.view.reference))
         self.finish.set_label(self.tr("返回首页"))
         self.retry.set_label(self.tr("重新支付"))

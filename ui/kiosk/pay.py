@@ -1,5 +1,6 @@
 """Pay the rest: the QR code the patient scans with a phone and its countdown, or the
-prompt to show their own payment code to the scanner; cancel until the money is paid."""
+prompt to show their own payment code to the scanner (with its countdown, before anything is
+charged), or 信用就医 being granted; cancel until the money is paid."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ui.widgets.countdown import Countdown
 from ui.widgets.qr import QrCode
 
 
-@page_for(Step.PAYING)
+@page_for(Step.PAYING, Step.SHOW_PAYCODE)
 class PayPage(Page):
     ident = "pay"
 
@@ -37,8 +38,13 @@ class PayPage(Page):
     def retranslate(self) -> None:
         self.prompt.setText(self.tr("请支付个人自付部分"))
         self.amount.setText(self.tr("{amount} 元").format(amount=self.view.due))
-        if self.view.method is PayMethod.PAYMENT_CODE:
+        method, step = self.view.method, self.view.step
+        if method is PayMethod.PAYMENT_CODE and step is Step.SHOW_PAYCODE:
             self.hint.setText(self.tr("请打开微信或支付宝的付款码,对准下方扫描口"))
+        elif method is PayMethod.PAYMENT_CODE:
+            self.hint.setText(self.tr("已读取付款码,正在扣款;如手机提示,请在手机上确认"))
+        elif method is PayMethod.CREDIT:
+            self.hint.setText(self.tr("正在办理信用就医,本次自付部分以后再付"))
         elif self.view.qr_url:
             self.hint.setText(self.tr("请用微信或支付宝扫描上方二维码"))
         else:

@@ -21,9 +21,17 @@ class PinPage(Page):
         self.body.addWidget(self.keypad, 1)
         self.cancel = self.button("cancel", Event.CANCEL)
 
+    def render(self, view: View) -> None:
+        # a new PIN is asked for (the page shown afresh, or after a wrong PIN): the digits
+        # typed so far go and the keys are shuffled again; any other render (a touch moving
+        # the idle deadline) keeps what the patient is typing
+        fresh = view.step is not self.view.step or view.tries_left != self.view.tries_left
+        if fresh or not self.isVisible():
+            self.keypad.clear()
+            self.keypad.reshuffle()
+        super().render(view)
+
     def show_view(self, view: View) -> None:
-        self.keypad.clear()
-        self.keypad.reshuffle()
         self.error.setVisible(view.tries_left is not None)
 
     def retranslate(self) -> None:

@@ -14,18 +14,33 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
+from kernel.events import LinkChange
 from terminal.flows.journey import Event, Journey, JourneySettings, Step, View
 from ui.app import Look
 from ui.i18n import Language, Translations
 
 # importing the page modules registers them
-from ui.kiosk import breakdown, done, face, notices, orders, pay, pin, still_there, wait, welcome
+from ui.kiosk import (
+    breakdown,
+    done,
+    face,
+    mulaid,
+    notices,
+    orders,
+    pay,
+    pin,
+    still_there,
+    wait,
+    welcome,
+)
 from ui.kiosk.pages import REGISTRY, Page
 from ui.kiosk.technician import TechnicianPage
 from ui.widgets import Retranslating, identify, label
 from ui.widgets.identity import MaskedIdentity
 
-PAGE_MODULES = (breakdown, done, face, notices, orders, pay, pin, still_there, wait, welcome)
+PAGE_MODULES = (
+    breakdown, done, face, mulaid, notices, orders, pay, pin, still_there, wait, welcome,
+)
 TECHNICIAN_SEQUENCE = "Ctrl+Shift+F12, Ctrl+Shift+F12"
 TICK_MS = 200
 ACTIVITY = frozenset({
@@ -43,6 +58,8 @@ class KioskWindow(Retranslating):
         *,
         technician_pin_sha256: str = "",
         clock: Callable[[], float],
+        offline_mode: str = "self_pay",
+        credit: bool = False,
     ) -> None:
         super().__init__()
         identify(self, "kiosk-root")
@@ -52,8 +69,11 @@ class KioskWindow(Retranslating):
         self.settings = settings
         self._clock = clock
         self._may_close = False
+        self.offline_mode = offline_mode
+        self.queue_depth = 0
         self.identity = MaskedIdentity("identity")
         self.offline = label("offline-banner", "banner")
+        self.queue = label("queue-depth", "muted")
         self.stack = QStackedWidget()
         identify(self.stack, "pages")
         self.pages: dict[type[Page], Page] = {}
@@ -62,6 +82,7 @@ class KioskWindow(Retranslating):
             self.pages[cls] = page
             self.stack.addWidget(page)
         self._wire_welcome()
+        self.pages[breakdown.BreakdownPage].credit_offered = credit  # type: ignore[attr-defined]
         self.technician = TechnicianPage(technician_pin_sha256)
         self.technician.unlocked.connect(self._unlock)
         self.technician.dismissed.connect(lambda: self.render(self.journey.view))
@@ -72,6 +93,7 @@ class KioskWindow(Retranslating):
         layout.addWidget(self.identity)
         layout.addWidget(self.offline)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.queue)
         shortcut = QShortcut(QKeySequence(TECHNICIAN_SEQUENCE), self)
         shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         shortcut.activated.connect(self.open_technician)
@@ -109,6 +131,8 @@ class KioskWindow(Retranslating):
         self.identity.setVisible(view.person is not None)
         # the breakdown says it itself, with what offline means for its amounts
         self.offline.setVisible(view.offline and view.step is not Step.BREAKDOWN)
+        # for the technician and the staff: records waiting for the platform, between patients
+        self.queue.setVisible(self.queue_depth > 0 and view.step is Step.WELCOME)
         self._show_countdown(view)
 
     def _show_countdown(self, view: View) -> None:
@@ -123,10 +147,32 @@ class KioskWindow(Retranslating):
         self.journey.tick(self._clock())
         self._show_countdown(self.journey.view)
 
+    def offline_texts(self) -> dict[str, str]:
+        """What the offline mode (`[offline] mode`) allows now, in the patient's words."""
+        return {
+            "refuse": self.tr("医保平台暂时无法连接:现在无法办理医保缴费,请稍后再试或到人工窗口。"),
+            "self_pay": self.tr(
+                "医保平台暂时无法连接:现在可以插社保卡或放身份证,先全额自费缴费,"
+                "联网后自动补办医保结算并退回医保部分。电子凭证和刷脸暂不可用。"
+            ),
+            "provisional": self.tr(
+                "医保平台暂时无法连接:现在可以插社保卡或放身份证,按预估金额先付个人部分,"
+                "联网后以医保平台结算为准。电子凭证和刷脸暂不可用。"
+            ),
+        }
+
     def retranslate(self) -> None:
-        self.offline.setText(
-            self.tr("医保平台暂时无法连接:现在可以先自费缴费,联网后自动补办医保结算。")
-        )
+        texts = self.offline_texts()
+        self.offline.setText(texts.get(self.offline_mode, texts["self_pay"]))
+        self.queue.setText(self.tr("待上传医保记录 {count} 笔,联网后自动上传").format(
+            count=self.queue_depth
+        ))
+
+    def link_changed(self, change: LinkChange) -> None:
+        """The forwarder's link and queue depth (relayed onto the GUI thread)."""
+        self.queue_depth = change.queue_depth
+        self.retranslate()
+        self.render(self.journey.view)
 
     # ---- the patient's switches -----------------------------------------------------------
 

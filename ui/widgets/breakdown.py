@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kernel.breakdown import Breakdown
-from kernel.money import ZERO, Money
+from kernel.money import ZERO, Money, money_sum
 from ui import theme
 from ui.widgets import Retranslating, identify
 
@@ -33,7 +33,7 @@ PAYERS: tuple[tuple[str, str, theme.Role, Qt.BrushStyle], ...] = (
     ("mulaid", "acct_mulaid_pay", theme.Role.MULAID, Qt.BrushStyle.CrossPattern),
     ("cash", "psn_cash_pay", theme.Role.CASH, Qt.BrushStyle.Dense4Pattern),
 )
-# why a part is the patient's own: the lines a tap explains
+# why a part is the patient's own: the lines a tap explains, in the order of the bill's scope
 REASONS: tuple[tuple[str, str], ...] = (
     ("class_c", "fulamt_ownpay_amt"),
     ("over_limit", "overlmt_selfpay"),
@@ -41,35 +41,67 @@ REASONS: tuple[tuple[str, str], ...] = (
     ("deductible", "act_pay_dedc"),
     ("pool_share", "pool_prop_selfpay"),
 )
+HEADINGS = frozenset({"why", "paid_by"})
 
 
 @dataclass(frozen=True)
 class Line:
     key: str
-    amount: Money
+    amount: Money | None  # None: a heading over the lines below it
     explains: bool  # a tap says why
+    part_of: str = ""  # the line this one is a part of ("其中"): the parts add up to it
+    column: int = 0  # 0: who pays; 1: why the person's share is theirs (side by side)
+
+
+def reason_amounts(breakdown: Breakdown) -> list[tuple[str, Money]]:
+    """Why the person's share (psn_part_amt) is theirs, reason by reason, adding up to it
+    exactly: what the named reasons do not explain is `other` (over the fund's cap, for
+    example), and what other funds paid of them is `relief`, a negative line."""
+    reasons = [(key, getattr(breakdown, name)) for key, name in REASONS]
+    reasons = [(key, amount) for key, amount in reasons if amount > ZERO]
+    rest = breakdown.psn_part_amt - money_sum(amount for _, amount in reasons)
+    if rest > ZERO:
+        reasons.append(("other", rest))
+    elif rest < ZERO:
+        reasons.append(("relief", rest))
+    return reasons
 
 
 def self_pay_reasons(breakdown: Breakdown) -> list[str]:
     """The keys of the reasons that made part of this bill the patient's own."""
-    return [key for key, name in REASONS if getattr(breakdown, name) > ZERO]
+    return [key for key, amount in reason_amounts(breakdown) if amount > ZERO]
 
 
 def lines_of(breakdown: Breakdown, compact: bool = False) -> list[Line]:
-    """The table's lines: the total, who pays (what is left always), then each non-zero
-    reason for self-pay; ``compact`` (elder mode: fewer lines a screen) leaves the reasons
-    out and lets the "left to pay" line explain them all at once."""
+    """The table's lines, in groups whose parts add up to the line they belong to:
+
+    - the total, of which the funds and the person's share;
+    - the person's share, by why it is theirs (a tap on a reason explains it);
+    - the person's share, by who pays it: the personal account, a family member's account,
+      and what is left to pay now.
+
+    ``compact`` (elder mode: fewer lines a screen) shows only the total and who pays it
+    (fund, accounts, left to pay); a tap on "left to pay" explains every reason at once."""
     lines = [Line("total", breakdown.medfee_sumamt, False)]
-    for key, name, _, _ in PAYERS:  # a payer who pays nothing is left out; "left" never
+    if compact:
+        for key, name, _, _ in PAYERS:  # a payer who pays nothing is left out; "left" never
+            amount = getattr(breakdown, name)
+            if amount > ZERO or key == "cash":
+                lines.append(Line(key, amount, key == "cash", "total"))
+        return lines
+    lines.append(Line("fund", breakdown.fund_pay_sumamt, False, "total"))
+    lines.append(Line("person", breakdown.psn_part_amt, False, "total"))
+    if breakdown.psn_part_amt <= ZERO:
+        return lines
+    lines.append(Line("why", None, False, column=1))
+    lines += [
+        Line(key, amount, True, "person", column=1) for key, amount in reason_amounts(breakdown)
+    ]
+    lines.append(Line("paid_by", None, False))
+    for key, name, _, _ in PAYERS[1:]:
         amount = getattr(breakdown, name)
         if amount > ZERO or key == "cash":
-            lines.append(Line(key, amount, compact and key == "cash"))
-    if compact:
-        return lines
-    for key, name in REASONS:
-        amount: Money = getattr(breakdown, name)
-        if amount > ZERO:
-            lines.append(Line(key, amount, True))
+            lines.append(Line(key, amount, False, "person"))
     return lines
 
 
@@ -92,34 +124,55 @@ class BreakdownView(Retranslating):
         self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.cellClicked.connect(lambda row, _col: self._chosen(row))
-        self.table.cellActivated.connect(lambda row, _col: self._chosen(row))
+        self.table.setWordWrap(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.cellClicked.connect(self._chosen)
+        self.table.cellActivated.connect(self._chosen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)
         layout.addWidget(self.table)
         self._lines: list[Line] = []
+        self._grid: list[list[Line]] = [[]]  # the lines of each column pair, top to bottom
+        self._person_amount = ZERO
         self.retranslate()
 
     def names(self) -> dict[str, str]:
+        """Each line's words (the bar's legend uses the payers' ones)."""
         return {
             "total": self.tr("医疗费用总额"),
             "fund": self.tr("医保基金支付"),
+            "person": self.tr("您个人负担"),
             "account": self.tr("个人账户支付"),
             "mulaid": self.tr("家庭共济账户支付"),
             "cash": self.tr("还需您支付"),
-            "class_c": self.tr("其中:全自费项目(点击查看原因)"),
-            "over_limit": self.tr("其中:超出限价部分(点击查看原因)"),
-            "class_b": self.tr("其中:乙类先行自付(点击查看原因)"),
-            "deductible": self.tr("其中:起付线以下(点击查看原因)"),
-            "pool_share": self.tr("其中:统筹内个人负担(点击查看原因)"),
+            "class_c": self.tr("全自费项目"),
+            "over_limit": self.tr("超出限价部分"),
+            "class_b": self.tr("乙类先行自付"),
+            "deductible": self.tr("起付线以下"),
+            "pool_share": self.tr("统筹内按比例自付"),
+            "other": self.tr("其他个人负担"),
+            "relief": self.tr("其他基金为您减负"),
         }
+
+    def row_text(self, line: Line, names: dict[str, str]) -> str:
+        """A line as the table says it: a part indented under what it is part of, a
+        heading with the amount it divides, a reason with its hint to tap."""
+        person = self._person_amount
+        if line.key == "why":
+            return self.tr("您个人负担的 {amount} 元,原因如下(点击一行查看说明):").format(
+                amount=person
+            )
+        if line.key == "paid_by":
+            return self.tr("您个人负担的 {amount} 元,这样支付:").format(amount=person)
+        text = names[line.key]
+        if line.key == "cash" and line.explains:
+            text = self.tr("还需您支付(点击查看原因)")
+        return ("    " + text) if line.part_of else text
 
     def show_breakdown(self, breakdown: Breakdown | None) -> None:
         self._lines = lines_of(breakdown, self.compact) if breakdown is not None else []
+        self._person_amount = breakdown.psn_part_amt if breakdown is not None else ZERO
         self.bar.set_amounts(
             {key: getattr(breakdown, name) for key, name, _, _ in PAYERS} if breakdown else {}
         )
@@ -127,29 +180,48 @@ class BreakdownView(Retranslating):
 
     def retranslate(self) -> None:
         names = self.names()
-        self.table.setHorizontalHeaderLabels([self.tr("项目"), self.tr("金额(元)")])
-        self.table.setRowCount(len(self._lines))
-        for row, line in enumerate(self._lines):
-            text = names[line.key]
-            if line.key == "cash" and line.explains:  # the legend keeps the plain words
-                text = self.tr("还需您支付(点击查看原因)")
-            name = QTableWidgetItem(text)
-            amount = QTableWidgetItem(str(line.amount))
-            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if line.key in ("total", "cash"):
-                font = name.font()
-                font.setBold(True)
-                name.setFont(font)
-                amount.setFont(font)
-            self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, amount)
+        grid = [[line for line in self._lines if line.column == c] for c in (0, 1)]
+        self._grid = [column for column in grid if column] or [[]]
+        pairs = len(self._grid)
+        self.table.clear()
+        self.table.setColumnCount(2 * pairs)
+        amount = self.tr("金额(元)")
+        headers = [self.tr("谁来支付"), amount, self.tr("为什么由您负担"), amount]
+        self.table.setHorizontalHeaderLabels(headers[: 2 * pairs])
+        header = self.table.horizontalHeader()
+        for pair in range(pairs):
+            header.setSectionResizeMode(2 * pair, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(2 * pair + 1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setRowCount(max(len(column) for column in self._grid))
+        for pair, column in enumerate(self._grid):
+            for row, line in enumerate(column):
+                name = QTableWidgetItem(self.row_text(line, names))
+                amount = QTableWidgetItem("" if line.amount is None else str(line.amount))
+                amount.setTextAlignment(
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+                if line.key in ("total", "cash", *HEADINGS):
+                    font = name.font()
+                    font.setBold(True)
+                    name.setFont(font)
+                    amount.setFont(font)
+                self.table.setItem(row, 2 * pair, name)
+                self.table.setItem(row, 2 * pair + 1, amount)
         self.table.resizeRowsToContents()
         self.bar.names = names
         self.bar.update()
 
-    def _chosen(self, row: int) -> None:
-        if 0 <= row < len(self._lines) and self._lines[row].explains:
-            self.explain.emit(self._lines[row].key)
+    def line_at(self, row: int, column: int) -> Line | None:
+        """The line shown in a cell (either of its two columns), if any."""
+        pair = column // 2
+        if 0 <= pair < len(self._grid) and 0 <= row < len(self._grid[pair]):
+            return self._grid[pair][row]
+        return None
+
+    def _chosen(self, row: int, column: int) -> None:
+        line = self.line_at(row, column)
+        if line is not None and line.explains:
+            self.explain.emit(line.key)
 
 
 class StackedBar(QWidget):

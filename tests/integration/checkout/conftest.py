@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from terminals import open_terminal
 
-from simulators.central.testing import DEFAULT_WORLD, RunningSimulator
+from simulators.central.testing import RunningSimulator
 from simulators.paygate.testing import PaygateHandle
-from terminal.app import Terminal, load_catalogue
+from terminal.app import Terminal
 from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector
-from terminal.cli.options import DEMO_CONFIGS, terminal_config
 
 MakeTerminal = Callable[..., Terminal]
 
@@ -25,32 +23,6 @@ def _no_faults(request: pytest.FixtureRequest) -> Iterator[None]:
         request.getfixturevalue("platform").control("DELETE", "/_sim/faults")
     if "gateway" in request.fixturenames:
         request.getfixturevalue("gateway").clear_rules()
-
-
-def open_terminal(
-    data_dir: Path,
-    platform: RunningSimulator,
-    gateway: PaygateHandle,
-    *,
-    kind: str = "hospital",
-    offline_mode: str | None = None,
-    read_timeout: float = 10.0,
-) -> Terminal:
-    args = argparse.Namespace(
-        config=DEMO_CONFIGS[kind],
-        pharmacy=kind == "pharmacy",
-        platform=platform.url,
-        gateway=gateway.url,
-        data_dir=data_dir,
-        offline_mode=offline_mode,
-    )
-    config = terminal_config(args)
-    config = replace(config, platform=replace(config.platform, read_timeout=read_timeout))
-    return Terminal.open(
-        config,
-        his_url=platform.url,
-        catalogue=load_catalogue(DEFAULT_WORLD),
-    )
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Fixtures for the device tests: a private pcscd with vpcd, virtual cards, pty simulators."""
+"""Fixtures for the device tests: virtual cards in the session's private pcscd with vpcd
+(tests/conftest.py), pty simulators."""
 
 from __future__ import annotations
 
@@ -16,13 +17,6 @@ from simulators.devices.pcscd import Pcscd
 from simulators.devices.printer import PrinterSimulator
 
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(scope="session")
-def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pcscd]:
-    daemon = Pcscd(tmp_path_factory.mktemp("pcscd"))
-    yield daemon
-    daemon.stop()
 
 
 def card_data(version: str = "3.00", **changes: object) -> CardData:

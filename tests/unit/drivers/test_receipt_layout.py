@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.printer.errors import ReceiptError
-from drivers.printer.printer import receipt_bytes
-from drivers.printer.receipt import columns, fit, two_sides
+from drivers.printer.printer import receipt_bytes, slip_bytes
+from drivers.printer.receipt import Slip, columns, fit, two_sides, wrap
 from drivers.printer.sample import sample_receipt
 from kernel.money import Money
 
@@ -55,3 +56,37 @@ def test_wide_characters_take_two_columns() -> None:
 @given(st.text(max_size=40), st.integers(0, 40))
 def test_fit_never_exceeds_the_width(text: str, width: int) -> None:
     assert columns(fit(text, width)) <= width
+
+
+SLIP = Slip(
+    institution="深圳市模拟第二人民医院",
+    printed_at=datetime(2026, 12, 1, 10, 30, 0),
+    title="缴费未完成",
+    reference="TX20261201103000ABCDEF",
+    lines=("请持此凭条到人工窗口办理,不要重复缴费。",),
+)
+SLIP_GOLDEN = Path(__file__).parent / "golden" / "slip_58mm.hex"
+
+
+def test_failure_slip_matches_the_golden_bytes() -> None:
+    assert slip_bytes(SLIP).hex() == SLIP_GOLDEN.read_text().strip()
+
+
+def test_failure_slip_carries_the_reference_in_words_and_as_a_qr_code() -> None:
+    data = slip_bytes(SLIP)
+    assert SLIP.reference.encode() + b"\n" in data
+    store = b"\x1d\x28\x6b" + (len(SLIP.reference) + 3).to_bytes(2, "little") + b"\x31\x50\x30"
+    assert store + SLIP.reference.encode() in data
+    assert "不要重复缴费".encode("gb18030") in data and data.endswith(b"\x1d\x56\x00")
+
+
+def test_failure_slip_without_a_reference_is_refused() -> None:
+    with pytest.raises(ReceiptError, match="reference"):
+        slip_bytes(replace(SLIP, reference=""))
+
+
+@given(st.text(max_size=80), st.integers(2, 48))
+def test_wrapped_lines_keep_every_character_within_the_width(text: str, width: int) -> None:
+    lines = wrap(text, width)
+    assert "".join(lines) == text
+    assert all(columns(line) <= width for line in lines)

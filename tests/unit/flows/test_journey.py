@@ -1,9 +1,11 @@
 """The kiosk journey as a state machine, without Qt: a fake checkout session stands in for
-the lead's steppable saga (a fake is fine in a unit test of one class), and the runner runs
-each step synchronously, so every transition is visible at once."""
+the steppable saga (a fake is fine in a unit test of one class), and the runner runs each
+step synchronously, so every transition is visible at once. The same journeys on the real
+saga and simulators are the screen tests of tests/ui/kiosk/."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +21,9 @@ from journey_fakes import (
 
 from drivers.printer.errors import PaperOutError
 from drivers.smartcard.errors import PinBlockedError, PinRequiredError, WrongPinError
-from kernel.money import ZERO
+from kernel.money import ZERO, Money
 from kernel.states import TxKind
+from terminal.central.results import MutualAidMember
 from terminal.flows.checkout import SettlementRefused
 from terminal.flows.identify import Credential, CredentialKind
 from terminal.flows.journey import (
@@ -29,11 +32,10 @@ from terminal.flows.journey import (
     Journey,
     JourneySettings,
     JourneySettingsError,
-    PaymentProgress,
     PayMethod,
     Step,
 )
-from terminal.payment.errors import PaymentCancelled, PaymentTimeout
+from terminal.payment.errors import PaymentCancelled, PaymentDeclined, PaymentTimeout
 from ui.kiosk import sample
 
 
@@ -54,11 +56,11 @@ def checkout() -> FakeCheckout:
 
 def make(
     checkout: FakeCheckout, runner: SyncRunner, clock: Clock, card: FakeCard | None = None,
-    printer: Callable[[Any], None] | None = None, **settings: Any,
+    printer: Callable[[Any, Any], None] | None = None, **settings: Any,
 ) -> Journey:
     return Journey(
         checkout, runner, JourneySettings(**settings), card=card, clock=clock,
-        make_collector=lambda method, report: QrCollector(report), print_receipt=printer,
+        make_collector=QrCollector, print_receipt=printer,
     )
 
 
@@ -149,16 +151,21 @@ def test_a_blocked_card_is_explained_and_returns_to_the_start_after_the_notice(
 
 
 def test_a_card_pulled_out_before_payment_cancels_the_checkout(checkout, runner, clock):
-    journey = make(checkout, runner, clock)
-    to_breakdown(journey)
+    card = FakeCard([Credential(CredentialKind.CARD, "A440300")])
+    journey = make(checkout, runner, clock, card=card)
+    journey.send(Event.CARD_INSERTED)
+    journey.send(Event.ORDERS_CHOSEN, [o.rxno for o in sample.ORDERS])
+    assert journey.view.step is Step.BREAKDOWN
     journey.send(Event.CARD_PULLED)
     assert journey.view.step is Step.CARD_REMOVED
     assert checkout.session.calls[-1].startswith("cancel:")
 
 
 def test_a_card_pulled_out_while_paying_changes_nothing(checkout, runner, clock):
-    journey = make(checkout, runner, clock)
-    to_breakdown(journey)
+    card = FakeCard([Credential(CredentialKind.CARD, "A440300")])
+    journey = make(checkout, runner, clock, card=card)
+    journey.send(Event.CARD_INSERTED)
+    journey.send(Event.ORDERS_CHOSEN, [o.rxno for o in sample.ORDERS])
     runner.hold = True
     journey.send(Event.PAY, PayMethod.QR)
     assert journey.send(Event.CARD_PULLED) is False
@@ -194,7 +201,7 @@ def test_the_payment_waits_as_long_as_the_payment_timeout_and_the_step_time(
 @pytest.mark.parametrize(
     ("error", "step"),
     [
-        (PaymentTimeout(), Step.PAY_TIMEOUT),
+        (PaymentTimeout(), Step.QR_EXPIRED),
         (RuntimeError("bug"), Step.FAILED),
     ],
 )
@@ -216,13 +223,152 @@ def test_a_payment_timeout_offers_to_pay_again_from_the_breakdown(checkout, runn
     assert journey.view.step is Step.BREAKDOWN
 
 
-def test_an_expired_qr_code_has_its_own_screen(checkout, runner, clock):
+def test_an_unpaid_qr_code_is_expired_and_paying_again_reuses_the_checkout(
+    checkout, runner, clock
+):
+    checkout.session.pay_error = PaymentTimeout()
     journey = make(checkout, runner, clock)
     to_breakdown(journey)
-    runner.hold = True
     journey.send(Event.PAY, PayMethod.QR)
-    journey._progress(PaymentProgress.EXPIRED, "")
     assert journey.view.step is Step.QR_EXPIRED
+    assert checkout.session.attempts[-1].timeout == journey.settings.pay_timeout_s
+    journey.send(Event.RETRY)
+    checkout.session.pay_error = None
+    journey.send(Event.PAY, PayMethod.QR)
+    assert journey.view.step is Step.DONE
+    assert checkout.session.calls.count("confirm") == 1  # the same checkout, paid again
+    assert not any(call.startswith("cancel") for call in checkout.session.calls)
+
+
+def test_the_qr_code_on_screen_counts_down_from_what_the_channel_reports(
+    checkout, runner, clock
+):
+    seen: list = []
+    journey = make(checkout, runner, clock, pay_timeout_s=120)
+    journey.subscribe(seen.append)
+    to_breakdown(journey)
+    journey.send(Event.PAY, PayMethod.QR)
+    shown = next(v for v in seen if v.step is Step.PAYING and v.qr_url)
+    assert shown.qr_url == sample.QR_URL
+    assert (shown.deadline, shown.deadline_total) == (clock.now + 120, 120)
+
+
+def recording(made: list[QrCollector]) -> Callable[[PayMethod, str], QrCollector]:
+    """A collector factory that keeps what each collector was made with."""
+
+    def collector(method: PayMethod, token: str) -> QrCollector:
+        made.append(QrCollector(method, token))
+        return made[-1]
+
+    return collector
+
+
+def test_a_payment_code_is_waited_for_then_charged(checkout, runner, clock):
+    made: list[QrCollector] = []
+    journey = make(checkout, runner, clock, pay_timeout_s=60)
+    journey._make_collector = recording(made)
+    to_breakdown(journey)
+    journey.send(Event.PAY, PayMethod.PAYMENT_CODE)
+    assert journey.view.step is Step.SHOW_PAYCODE
+    assert journey.view.deadline == clock.now + 60
+    assert "confirm" not in checkout.session.calls  # nothing moves before the code is shown
+    journey.send(Event.PAYCODE_SCANNED, "134567890123456789")
+    assert journey.view.step is Step.DONE
+    assert (made[0].method, made[0].token) == (PayMethod.PAYMENT_CODE, "134567890123456789")
+
+
+def test_a_payment_code_not_confirmed_in_time_is_a_payment_timeout(checkout, runner, clock):
+    checkout.session.pay_error = PaymentTimeout()
+    journey = make(checkout, runner, clock)
+    to_breakdown(journey)
+    journey.send(Event.PAY, PayMethod.PAYMENT_CODE)
+    journey.send(Event.PAYCODE_SCANNED, "134567890123456789")
+    assert journey.view.step is Step.PAY_TIMEOUT
+
+
+def test_no_payment_code_shown_in_time_has_its_own_screen_and_no_money_moved(
+    checkout, runner, clock
+):
+    journey = make(checkout, runner, clock, pay_timeout_s=60)
+    to_breakdown(journey)
+    journey.send(Event.PAY, PayMethod.PAYMENT_CODE)
+    clock.now += 61
+    journey.tick(clock.now)
+    assert journey.view.step is Step.PAY_TIMEOUT
+    assert "confirm" not in checkout.session.calls
+
+
+def test_credit_is_taken_under_the_persons_platform_number(checkout, runner, clock):
+    made: list[QrCollector] = []
+    journey = make(checkout, runner, clock)
+    journey._make_collector = recording(made)
+    to_breakdown(journey)
+    journey.send(Event.PAY, PayMethod.CREDIT)
+    assert (made[0].method, made[0].token) == (PayMethod.CREDIT, sample.PERSON.psn_no)
+
+
+def test_a_declined_payment_returns_to_the_breakdown_with_the_reason(checkout, runner, clock):
+    checkout.session.pay_error = PaymentDeclined(reason="CREDIT_LIMIT")
+    journey = make(checkout, runner, clock)
+    to_breakdown(journey)
+    journey.send(Event.PAY, PayMethod.CREDIT)
+    assert journey.view.step is Step.BREAKDOWN
+    assert journey.view.reason == "CREDIT_LIMIT"
+
+
+def test_a_family_members_account_is_offered_and_used_only_when_accepted(
+    checkout, runner, clock
+):
+    member = MutualAidMember("44030000000000000004", "刘洋", "spouse", Money("300.00"))
+    checkout.session.person = dataclasses.replace(sample.PERSON, mulaid=(member,))
+    journey = make(checkout, runner, clock)
+    journey.send(Event.SCANNED, VOUCHER)
+    journey.send(Event.ORDERS_CHOSEN, [o.rxno for o in sample.ORDERS])
+    assert journey.view.step is Step.MULAID
+    assert journey.view.mulaid == member
+    assert checkout.session.mulaid_asked == [""]
+    journey.send(Event.MULAID_ACCEPT)
+    assert journey.view.step is Step.BREAKDOWN and journey.view.mulaid_used
+    assert checkout.session.mulaid_asked == ["", member.psn_no]
+
+
+def test_declining_the_family_account_keeps_the_first_split(checkout, runner, clock):
+    member = MutualAidMember("44030000000000000004", "刘洋", "spouse", Money("300.00"))
+    checkout.session.person = dataclasses.replace(sample.PERSON, mulaid=(member,))
+    journey = make(checkout, runner, clock)
+    journey.send(Event.SCANNED, VOUCHER)
+    journey.send(Event.ORDERS_CHOSEN, [o.rxno for o in sample.ORDERS])
+    journey.send(Event.MULAID_DECLINE)
+    assert journey.view.step is Step.BREAKDOWN and not journey.view.mulaid_used
+    assert checkout.session.mulaid_asked == [""]
+
+
+def test_a_card_pulled_out_does_not_concern_a_journey_begun_with_an_e_voucher(
+    checkout, runner, clock
+):
+    journey = make(checkout, runner, clock)
+    to_breakdown(journey)
+    assert journey.send(Event.CARD_PULLED) is False
+    assert journey.view.step is Step.BREAKDOWN
+
+
+def test_a_failure_prints_a_slip_with_the_reference(checkout, runner, clock):
+    slips: list[str] = []
+    checkout.session.settle_error = RuntimeError("bug")
+    journey = make(checkout, runner, clock)
+    journey._print_slip = lambda view: slips.append(view.reference)
+    to_breakdown(journey)
+    journey.send(Event.PAY, PayMethod.QR)
+    assert journey.view.step is Step.FAILED
+    assert slips == ["TX-0001"] and journey.view.slip_printed is True
+
+
+def test_the_forwarders_link_state_shows_between_patients(checkout, runner, clock):
+    journey = make(checkout, runner, clock)
+    journey.link(True)
+    assert journey.view.offline
+    journey.link(False)
+    assert not journey.view.offline
 
 
 def test_a_refused_settlement_shows_the_platforms_reason_and_is_not_cancelled(
@@ -239,7 +385,7 @@ def test_a_refused_settlement_shows_the_platforms_reason_and_is_not_cancelled(
 
 
 def test_a_printer_out_of_paper_after_settlement_has_its_own_screen(checkout, runner, clock):
-    def printer(outcome: Any) -> None:
+    def printer(outcome: Any, method: Any) -> None:
         raise PaperOutError()
 
     journey = make(checkout, runner, clock, printer=printer)
@@ -335,15 +481,16 @@ def test_elder_mode_lengthens_the_patients_times_but_not_the_cores():
     assert settings.wait_s == 30
 
 
-def test_settings_come_from_the_kiosk_section():
-    settings = JourneySettings.from_mapping({"idle_s": 60, "kind": "pharmacy"})
+def test_settings_come_from_the_kiosk_section_and_the_time_to_pay_from_payment():
+    settings = JourneySettings.from_mapping({"idle_s": 60, "kind": "pharmacy"}, pay_timeout_s=45)
     assert settings.idle_s == 60 and settings.kind is TxKind.PHARMACY
+    assert settings.pay_timeout_s == 45
 
 
 @pytest.mark.parametrize(
     "table",
     [{"idle_s": 0}, {"idle_s": "90"}, {"idle_s": True}, {"idle": 90}, {"kind": "shop"},
-     {"elder_factor": 0.5}],
+     {"elder_factor": 0.5}, {"pay_timeout_s": 60}],
 )
 def test_settings_refuse_garbage_with_the_key_named(table):
     with pytest.raises(JourneySettingsError) as info:

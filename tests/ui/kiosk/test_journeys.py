@@ -1,0 +1,274 @@
+"""Whole journeys at the kiosk, as a patient makes them, on the real core: each credential
+presented to a real driver on a device simulator (the e-voucher to the scanner, the card with
+its PIN through pcscd and vpcd, the ID card to the serial reader), the platform and gateway
+simulators behind the saga and journal, and the states a patient is never lost in. The
+platform's `/_sim/settlements` is checked against the amounts the screen showed."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+from terminals import add_orders, voucher
+from widget_texts import all_texts
+
+from kernel.states import PaymentStatus, TxState
+from terminal.flows.identify import Credential, CredentialKind
+from terminal.flows.journey import Event, JourneySettings, Step
+
+EMPLOYED = "44030000000000000001"  # 张伟: employed, account 500, a version 3.00 card (PIN)
+RESIDENT = "44030000000000000002"  # 王芳: resident insurance, a 2.00 card
+DEMO_PAYCODE = "134567890123456789"  # a WeChat Pay code, as the patient's phone shows it
+WAIT_MS = 20_000
+
+
+def wait_for(qtbot: QtBot, kiosk: Any, *steps: Step) -> None:
+    qtbot.waitUntil(lambda: kiosk.journey.view.step in steps, timeout=WAIT_MS)
+
+
+def press(kiosk: Any, ident: str) -> None:
+    button = kiosk.window.findChild(QPushButton, ident)
+    assert button is not None and button.isVisibleTo(kiosk.window), ident
+    button.click()
+
+
+def scan_voucher(kiosk: Any, platform: Any, psn_no: str) -> None:
+    """The e-voucher as the scanner driver reports it (for the journeys without devices)."""
+    kiosk.journey.send(Event.SCANNED, Credential(CredentialKind.VOUCHER, voucher(platform, psn_no)))
+
+
+def choose_all_orders(qtbot: QtBot, kiosk: Any) -> None:
+    wait_for(qtbot, kiosk, Step.ORDERS)
+    press(kiosk, "orders-next")
+    wait_for(qtbot, kiosk, Step.BREAKDOWN)
+
+
+def pay_by_phone(qtbot: QtBot, kiosk: Any, gateway: Any) -> str:
+    """The patient scans the QR code on screen with their phone and pays."""
+    qtbot.waitUntil(lambda: bool(kiosk.journey.view.qr_url), timeout=WAIT_MS)
+    order_no = kiosk.terminal.journal.payments_of(kiosk.journey.view.reference)[-1].order_no
+    gateway.pay(order_no)
+    return order_no
+
+
+def settlements_of(platform: Any, psn_no: str) -> list[dict[str, Any]]:
+    rows = platform.control("GET", f"/_sim/settlements?psn_no={psn_no}")["settlements"]
+    return [s for s in rows if s["kind"] == "settlement" and s["state"] == "settled"]
+
+
+def assert_settled_as_shown(kiosk: Any, platform: Any, psn_no: str) -> dict[str, str]:
+    """The done screen's amounts are the platform's settlement, to the cent."""
+    view = kiosk.journey.view
+    assert view.step in (Step.DONE, Step.PAPER_OUT)
+    setl_id = view.breakdown.setl_id
+    settled = {s["setl_id"]: s for s in settlements_of(platform, psn_no)}
+    assert setl_id in settled
+    setlinfo = settled[setl_id]["setlinfo"]
+    summary = kiosk.window.findChild(QLabel, "done-summary").text()
+    for name in ("fund_pay_sumamt", "psn_cash_pay"):
+        assert setlinfo[name] in summary
+        assert str(getattr(view.breakdown, name)) == setlinfo[name]
+    return setlinfo
+
+
+def test_an_e_voucher_shown_to_the_scanner_pays_by_qr_and_settles_as_shown(
+    qtbot: QtBot, make_kiosk, rig, platform, gateway, watchdog
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    add_orders(platform, EMPLOYED)
+    watchdog.start()
+    rig.scanner_sim.scan(voucher(platform, EMPLOYED))  # no button: the scan is the start
+    choose_all_orders(qtbot, kiosk)
+    breakdown = kiosk.journey.view.breakdown
+    assert str(breakdown.psn_cash_pay) in all_texts(kiosk.window.current_page())
+    press(kiosk, "breakdown-qr")
+    pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.DONE)
+    setlinfo = assert_settled_as_shown(kiosk, platform, EMPLOYED)
+    assert setlinfo["medfee_sumamt"] == str(breakdown.medfee_sumamt)
+    qtbot.waitUntil(lambda: setlinfo["setl_id"].encode() in rig.printer_sim.received,
+                    timeout=WAIT_MS)  # the receipt, with the settlement id in its QR code
+
+
+def test_a_card_with_its_pin_pays_by_payment_code_at_the_scanner(
+    qtbot: QtBot, make_kiosk, rig, platform
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    add_orders(platform, EMPLOYED)
+    rig.card(EMPLOYED).insert()
+    wait_for(qtbot, kiosk, Step.PIN)
+    keypad = kiosk.window.findChild(QLabel, "pin-prompt").parent().keypad
+    qtbot.keyClicks(keypad, "123456")  # real key events, as a keyboard would send them
+    qtbot.keyClick(keypad, Qt.Key.Key_Return)
+    choose_all_orders(qtbot, kiosk)
+    assert kiosk.journey.view.person.psn_no == EMPLOYED
+    press(kiosk, "breakdown-paycode")
+    wait_for(qtbot, kiosk, Step.SHOW_PAYCODE)
+    rig.scanner_sim.scan(DEMO_PAYCODE)
+    wait_for(qtbot, kiosk, Step.DONE)
+    assert_settled_as_shown(kiosk, platform, EMPLOYED)
+
+
+def test_an_id_card_on_the_reader_pays_by_credit(
+    qtbot: QtBot, make_kiosk, rig, platform, gateway
+) -> None:
+    kiosk = make_kiosk(rig=rig, credit=True)
+    add_orders(platform, RESIDENT)
+    rig.id_card(RESIDENT)  # laid on the reader: the driver notices it
+    choose_all_orders(qtbot, kiosk)
+    press(kiosk, "breakdown-credit")
+    wait_for(qtbot, kiosk, Step.DONE)
+    assert_settled_as_shown(kiosk, platform, RESIDENT)
+    credit = [o for o in gateway.orders().values() if o["channel"] == "credit"]
+    assert credit and credit[-1]["payer_ref"] == RESIDENT
+
+
+def test_a_wrong_pin_says_the_tries_left_and_the_card_counts_them(
+    qtbot: QtBot, make_kiosk, rig
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    card = rig.card(EMPLOYED)
+    card.insert()
+    wait_for(qtbot, kiosk, Step.PIN)
+    kiosk.journey.send(Event.PIN_ENTERED, "000000")
+    qtbot.waitUntil(lambda: kiosk.journey.view.tries_left == 2, timeout=WAIT_MS)
+    assert kiosk.journey.view.step is Step.PIN
+    assert "还可以再试 2 次" in kiosk.window.findChild(QLabel, "pin-error").text()
+    assert card.card.tries_left == 2
+
+
+def test_a_card_pulled_out_before_paying_cancels_and_leaves_nothing_at_the_platform(
+    qtbot: QtBot, make_kiosk, rig, platform
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    add_orders(platform, EMPLOYED)
+    card = rig.card(EMPLOYED)
+    card.insert()
+    wait_for(qtbot, kiosk, Step.PIN)
+    kiosk.journey.send(Event.PIN_ENTERED, "123456")
+    choose_all_orders(qtbot, kiosk)
+    reference = kiosk.journey.view.reference
+    card.remove()
+    wait_for(qtbot, kiosk, Step.CARD_REMOVED)
+    qtbot.waitUntil(
+        lambda: kiosk.terminal.journal.get(reference).state is TxState.CANCELLED, timeout=WAIT_MS
+    )
+    assert "没有扣款" in " ".join(all_texts(kiosk.window.current_page()))
+
+
+def test_platform_offline_shows_what_the_offline_mode_allows_and_queues_the_sale(
+    qtbot: QtBot, make_kiosk, rig, platform
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    add_orders(platform, RESIDENT)
+    offline = {"infno": "*", "mode": "offline", "probability": 1}
+    platform.control("POST", "/_sim/faults", {"rules": [offline]})
+    rig.id_card(RESIDENT)
+    choose_all_orders(qtbot, kiosk)
+    assert kiosk.journey.view.offline
+    estimate = kiosk.window.findChild(QLabel, "breakdown-estimate")
+    assert estimate.isVisibleTo(kiosk.window) and "预估" in estimate.text()
+    press(kiosk, "breakdown-paycode")
+    rig.scanner_sim.scan(DEMO_PAYCODE)
+    wait_for(qtbot, kiosk, Step.DONE)
+    tx = kiosk.terminal.journal.get(kiosk.journey.view.reference)
+    assert tx.state is TxState.COMPLETED_OFFLINE and tx.actual is None  # settled when forwarded
+    press(kiosk, "done-finish")
+    banner = kiosk.window.findChild(QLabel, "offline-banner")
+    kiosk.journey.link(True)  # what the forwarder says next, between patients
+    assert banner.isVisibleTo(kiosk.window) and "身份证" in banner.text()
+
+
+def test_an_unpaid_qr_code_expires_and_paying_again_settles_once(
+    qtbot: QtBot, make_kiosk, platform, gateway
+) -> None:
+    kiosk = make_kiosk(pay_timeout_s=1.5)
+    add_orders(platform, EMPLOYED)
+    scan_voucher(kiosk, platform, EMPLOYED)
+    choose_all_orders(qtbot, kiosk)
+    press(kiosk, "breakdown-qr")
+    wait_for(qtbot, kiosk, Step.QR_EXPIRED)
+    reference = kiosk.journey.view.reference
+    assert kiosk.terminal.journal.get(reference).state is TxState.COLLECTING  # not cancelled
+    press(kiosk, "notice-retry")
+    wait_for(qtbot, kiosk, Step.BREAKDOWN)
+    kiosk.journey.settings = JourneySettings(pay_timeout_s=60)  # time to find the phone
+    press(kiosk, "breakdown-qr")
+    pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.DONE)
+    assert_settled_as_shown(kiosk, platform, EMPLOYED)
+    statuses = [p.status for p in kiosk.terminal.journal.payments_of(reference)]
+    assert statuses == [PaymentStatus.FAILED, PaymentStatus.COLLECTED]
+
+
+def test_a_payment_code_not_shown_in_time_ends_with_nothing_charged(
+    qtbot: QtBot, make_kiosk, platform, gateway
+) -> None:
+    kiosk = make_kiosk(pay_timeout_s=60)
+    add_orders(platform, EMPLOYED)
+    scan_voucher(kiosk, platform, EMPLOYED)
+    choose_all_orders(qtbot, kiosk)
+    press(kiosk, "breakdown-paycode")
+    wait_for(qtbot, kiosk, Step.SHOW_PAYCODE)
+    kiosk.now += 61
+    wait_for(qtbot, kiosk, Step.PAY_TIMEOUT)
+    assert kiosk.terminal.journal.payments_of(kiosk.journey.view.reference) == []
+    press(kiosk, "notice-finish")
+    wait_for(qtbot, kiosk, Step.WELCOME)
+
+
+def test_a_printer_out_of_paper_says_so_after_a_good_settlement(
+    qtbot: QtBot, make_kiosk, rig, platform, gateway
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    add_orders(platform, EMPLOYED)
+    rig.printer_sim.paper_out = True
+    rig.scanner_sim.scan(voucher(platform, EMPLOYED))
+    choose_all_orders(qtbot, kiosk)
+    press(kiosk, "breakdown-qr")
+    pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.PAPER_OUT)
+    assert kiosk.journey.view.breakdown.setl_id in {
+        s["setl_id"] for s in settlements_of(platform, EMPLOYED)
+    }
+    assert kiosk.journey.view.reference in kiosk.window.findChild(QLabel, "notice-slip").text()
+
+
+def test_an_unknown_settlement_outcome_is_pending_with_a_slip_to_the_staffed_window(
+    qtbot: QtBot, make_kiosk, rig, platform, gateway
+) -> None:
+    kiosk = make_kiosk(rig=rig, read_timeout=2.0)
+    add_orders(platform, EMPLOYED)
+    rig.scanner_sim.scan(voucher(platform, EMPLOYED))
+    choose_all_orders(qtbot, kiosk)
+    press(kiosk, "breakdown-qr")
+    rule = {"infno": "2207", "mode": "drop_after_commit", "count": 50}
+    platform.control("POST", "/_sim/faults", {"rules": [rule]})
+    pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.PENDING, Step.DONE)
+    assert kiosk.journey.view.step is Step.PENDING
+    reference = kiosk.journey.view.reference
+    qtbot.waitUntil(lambda: reference.encode() in rig.printer_sim.received, timeout=WAIT_MS)
+    assert "不要重复缴费" in kiosk.window.findChild(QLabel, "notice-slip").text()
+
+
+def test_the_screen_never_stalls_while_the_platform_is_slow(
+    qtbot: QtBot, make_kiosk, platform, gateway, watchdog
+) -> None:
+    kiosk = make_kiosk()
+    add_orders(platform, EMPLOYED)
+    code = voucher(platform, EMPLOYED)
+    slow = {"infno": "*", "mode": "delay", "ms": 800, "probability": 1}
+    platform.control("POST", "/_sim/faults", {"rules": [slow]})
+    watchdog.start()
+    started = time.monotonic()
+    kiosk.journey.send(Event.SCANNED, Credential(CredentialKind.VOUCHER, code))
+    choose_all_orders(qtbot, kiosk)
+    press(kiosk, "breakdown-qr")
+    pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.DONE)
+    assert time.monotonic() - started > 4  # every platform call waited: the platform was slow
+    assert_settled_as_shown(kiosk, platform, EMPLOYED)
