@@ -120,6 +120,12 @@ class SimulatorControls:
     def paper(self, *, present: bool) -> None:
         self._devices("POST", "/_sim/printer", {"paper": "in" if present else "out"})
 
+    def prescribe(self, psn_no: str, orders: list[dict[str, Any]]) -> list[str]:
+        """The hospital's doctor writes orders for the person (the HIS's unpaid orders)."""
+        answer = self._call("POST", self.urls.platform + "/_sim/his/orders",
+                            {"psn_no": psn_no, "orders": orders})
+        return answer["rxnos"]
+
     def settlements(self, psn_no: str | None = None) -> list[dict[str, Any]]:
         query = f"?psn_no={psn_no}" if psn_no else ""
         return self._call("GET", self.urls.platform + "/_sim/settlements" + query)["settlements"]
