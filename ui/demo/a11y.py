@@ -237,13 +237,24 @@ class AccessibleApp:
     def press(self, ident: str, timeout: float = 15.0) -> None:
         """Press a control as a screen reader does: its AT-SPI "Press" action."""
         node = self.wait_for(ident, timeout)
-        actions = node.get_action_iface()
-        names = [actions.get_action_name(i) for i in range(actions.get_n_actions())]
-        actions.do_action(names.index("Press") if "Press" in names else 0)
+        names = [node.get_action_name(i) for i in range(node.get_n_actions())]
+        node.do_action(names.index("Press") if "Press" in names else 0)
 
     def name(self, ident: str, timeout: float = 15.0) -> str:
         """What a screen reader says for it: a control's accessible name, a label's text."""
         return self.wait_for(ident, timeout).get_name() or ""
+
+    def wait_for_name(self, ident: str, expected: str, timeout: float = 15.0) -> str:
+        """Wait until the element says ``expected`` (a screen changes after a press)."""
+        end = time.monotonic() + timeout
+        while True:
+            node = self.find(ident)
+            said = (node.get_name() or "") if node is not None else ""
+            if said == expected:
+                return said
+            if time.monotonic() >= end:
+                raise NotFound(f"{ident} says {said!r}, not {expected!r}, after {timeout:g} s")
+            time.sleep(0.2)
 
     def texts(self) -> list[str]:
         """Every showing element's words (what a screen reader can read on the screen)."""

@@ -45,8 +45,9 @@ class Played:
 
 
 class JourneyPlayer:
-    def __init__(self, kiosk: AccessibleApp, controls: SimulatorControls, shots: Path,
+    def __init__(self, kiosk: AccessibleApp, controls: SimulatorControls, shots: Path | None,
                  *, kiosk_pid: int) -> None:
+        """``shots``: the folder for a screenshot of each screen (None: no screenshots)."""
         self.kiosk = kiosk
         self.controls = controls
         self.shots = shots
@@ -56,7 +57,8 @@ class JourneyPlayer:
         taken: list[Path] = []
 
         def shot(step: str) -> None:
-            taken.append(screenshot(self.shots / f"{patient.credential}-{step}.png"))
+            if self.shots is not None:
+                taken.append(screenshot(self.shots / f"{patient.credential}-{step}.png"))
 
         step = "welcome"
         try:

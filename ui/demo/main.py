@@ -56,10 +56,11 @@ def kiosk_env(base: Mapping[str, str], stack: SimulatorStack) -> dict[str, str]:
 
 
 def start_kiosk(stack: SimulatorStack, env: Mapping[str, str], data_dir: Path,
-                *extra: str) -> subprocess.Popen[bytes]:
+                *extra: str, config: Path = DEMO_CONFIGS["hospital"]) -> subprocess.Popen[bytes]:
+    """`medterm kiosk` in a window of its own process, on the simulators of ``stack``."""
     return subprocess.Popen(
         [sys.executable, "-m", "terminal.cli", "kiosk", "--config",
-         str(DEMO_CONFIGS["hospital"]), "--platform", stack.platform.url,
+         str(config), "--platform", stack.platform.url,
          "--gateway", stack.gateway.url, "--data-dir", str(data_dir), "--windowed", *extra],
         env=kiosk_env(env, stack), cwd=REPO, start_new_session=True,
     )
