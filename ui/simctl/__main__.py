@@ -30,7 +30,6 @@ def main(argv: list[str] | None = None) -> int:
     window = SimulatorControlWindow(
         SimulatorControls(SimulatorUrls(args.platform, args.gateway, args.devices)), bridge
     )
-    window.move(0, 0)
     window.show()
     try:
         return app.exec()
