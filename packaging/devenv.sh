@@ -16,6 +16,9 @@ apt_packages=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0
   libpulse0  # loaded by PySide6 QtMultimedia (camera)
+  # the headless demo and the AT-SPI test: a private D-Bus, the accessibility bus, its client
+  # (libatspi through Debian's PyGObject, linked into the venv below) and real key events
+  dbus-daemon at-spi2-core python3-gi gir1.2-atspi-2.0 xdotool
 )
 
 missing=()
@@ -45,6 +48,12 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   "$venv/bin/python" -m pip install -q --no-deps face_recognition
   echo "$want" >"$stamp"
 fi
+
+# PyGObject from PyPI builds from source (a compiler, cairo and girepository headers): Debian's
+# python3-gi is the same CPython 3.11 ABI, so only its `gi` package is linked into the venv
+# (not all of /usr/lib/python3/dist-packages, which would shadow nothing but hide mistakes).
+site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+ln -sfn /usr/lib/python3/dist-packages/gi "$site/gi"
 
 # The screens' translations: .ts (in git) -> .qm (build output) with the PySide6 wheel's
 # lrelease. Every run, because it is quick and a changed .ts must not leave a stale .qm;

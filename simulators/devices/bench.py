@@ -6,6 +6,11 @@
 With a ``link_dir`` the ptys also get stable names (``<dir>/idcard`` -> ``/dev/pts/N``), as
 udev rules give real devices on a terminal.
 
+Built for one person, the bench carries that person's ID card on the reader and card (for the
+caller to insert); built for nobody (``person=None``), it starts as an empty kiosk and a person
+is chosen later: `insert_card`, `place_id_card` (what the control server of `control.py` does
+on request). A card keeps its PIN counter between insertions, as a plastic one does.
+
 Run as ``python -m simulators.devices --world W --psn-no N [--links DIR] [--card]``: it prints
 ``{"devices": <[devices] table>, "environment": {...}}`` (the environment a terminal needs to
 reach the private pcscd) and then ``listening on devices`` (the readiness line of
@@ -29,31 +34,55 @@ from simulators.devices.scanner import ScannerSimulator
 class DeviceBench:
     def __init__(
         self,
-        person: dict[str, Any],
+        person: dict[str, Any] | None,
         *,
         card: bool = False,
         link_dir: Path | None = None,
     ) -> None:
         self.person = person
         self.link_dir = link_dir
-        self.idreader = IdReaderSimulator(IdCardFace.from_world_person(person))
+        self.idreader = IdReaderSimulator(
+            IdCardFace.from_world_person(person) if person is not None else None
+        )
         self.scanner = ScannerSimulator()
         self.printer = PrinterSimulator()
         self.pcscd: Pcscd | None = None
         self.card: VpcdCard | None = None
+        self.card_holder: dict[str, Any] | None = None
+        self._cards: dict[str, VirtualCard] = {}  # by card number: each keeps its PIN counter
         self._workdir: tempfile.TemporaryDirectory[str] | None = None
-        if card and person.get("cards"):
+        if card and (person is None or person.get("cards")):
             self._workdir = tempfile.TemporaryDirectory(prefix="medterm-pcscd-")
             self.pcscd = Pcscd(Path(self._workdir.name))
-            self.card = VpcdCard(
-                VirtualCard(CardData.from_world_person(person)), port=self.pcscd.port
-            )
+            if person is not None:
+                self.card = self._card_of(person)
         if link_dir is not None:
             link_dir.mkdir(parents=True, exist_ok=True)
             for name, path in self._ptys().items():
                 link = link_dir / name
                 link.unlink(missing_ok=True)
                 link.symlink_to(path)
+
+    def _card_of(self, person: dict[str, Any], index: int = 0) -> VpcdCard:
+        assert self.pcscd is not None
+        data = CardData.from_world_person(person, index)
+        virtual = self._cards.setdefault(data.card_no, VirtualCard(data))
+        self.card_holder = person
+        return VpcdCard(virtual, port=self.pcscd.port)
+
+    def insert_card(self, person: dict[str, Any], index: int = 0) -> None:
+        """Put ``person``'s ``index``-th card into the reader, pulling out any card there."""
+        if self.pcscd is None:
+            raise RuntimeError("this bench has no card reader (start it with card=True)")
+        self.remove_card()
+        self.card = self._card_of(person, index)
+        self.card.insert()
+
+    def remove_card(self) -> None:
+        """Pull the card out (nothing happens when the slot is empty)."""
+        if self.card is not None:
+            self.card.remove()
+        self.card_holder = None
 
     def _ptys(self) -> dict[str, str]:
         return {

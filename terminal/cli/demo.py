@@ -1,8 +1,13 @@
 """`medterm demo`: a whole region on one machine, and the terminal paying a bill against it.
 
-Starts the platform simulator on the default world and the payment gateway simulator as child
-programs (the terminal never imports the simulators), then runs, through the same saga and
-journal as the screens: a patient paying their hospital orders with an e-voucher at the kiosk,
+`medterm demo` starts the patient kiosk with every simulator and the simulator control window
+(ui/demo/main.py; headless without a display: scripted journeys, screenshots, settlements).
+`medterm demo --cli` keeps the scripted scenes below, which show what the kiosk does not: a
+pharmacy sale with traceability codes, and an offline sale forwarded later with its refund.
+
+The scenes start the platform simulator on the default world and the payment gateway
+simulator as child programs (the terminal never imports the simulators), then run, through the
+same saga and journal as the screens: a patient paying their hospital orders with an e-voucher,
 a pharmacy sale by ID number with traceability codes, and an offline sale that is forwarded
 once the platform is back.
 """
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -37,11 +43,24 @@ PHARMACY_CUSTOMER = "440300198503121010"
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("demo", help="the terminal against every simulator")
     parser.add_argument("--world", type=Path, default=DEFAULT_WORLD)
-    parser.add_argument("--workdir", type=Path, help="keep simulator and journal files here")
+    parser.add_argument("--workdir", type=Path, help="--cli: keep simulator and journal files here")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--cli", action="store_true",
+                      help="the scripted scenes on the command line, no screens")
+    mode.add_argument("--headless", action="store_true",
+                      help="the scripted kiosk journeys under Xvfb even with a display")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.cli:
+        return run_scenes(args)
+    from ui.demo.main import run_demo  # Qt only when the screens really start
+
+    return run_demo(args.world, headless=args.headless or not os.environ.get("DISPLAY"))
+
+
+def run_scenes(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="medterm-demo-") as scratch:
         workdir = (args.workdir or Path(scratch)).absolute()
         try:
