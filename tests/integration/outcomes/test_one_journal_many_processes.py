@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import COMMAND_TIMEOUT, medterm, terminal_args
+from outcome_cli import COMMAND_TIMEOUT, medterm, terminal_args
 
 from offline_store.datadir import open_journal
 from simulators.central.testing import DEFAULT_WORLD, RunningSimulator

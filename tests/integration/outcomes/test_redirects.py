@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import checkout, latest_transaction
+from outcome_cli import checkout, latest_transaction
 
 from simulators.central.testing import RunningSimulator
 from simulators.paygate.testing import PaygateHandle

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from conftest import checkout, medterm, queue_status, terminal_args
+from outcome_cli import checkout, medterm, queue_status, terminal_args
 
 from offline_store.datadir import open_journal
 from simulators.central.testing import RunningSimulator

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import checkout
+from outcome_cli import checkout
 
 from simulators.central.testing import Patient, PlatformClient, RunningSimulator, outpatient_visit
 from simulators.paygate.testing import PaygateHandle
