@@ -89,12 +89,9 @@ def test_a_tap_on_a_self_pay_line_says_why_in_words(qtbot: QtBot, make_kiosk, pl
     kiosk = make_kiosk()
     to_breakdown(qtbot, kiosk, platform)
     page = shown(kiosk)
-    table = page.view_widget.table
-    row, column = next(
-        (r, c) for r in range(table.rowCount()) for c in range(table.columnCount())
-        if table.item(r, c) is not None and "全自费" in table.item(r, c).text()
-    )
-    table.cellClicked.emit(row, column)
+    reasons = page.view_widget.reasons
+    row = next(r for r in range(reasons.rowCount()) if "全自费" in reasons.item(r, 0).text())
+    reasons.cellClicked.emit(row, 0)
     assert "丙类" in page.why.text() and page.why.isVisibleTo(page)
 
 
