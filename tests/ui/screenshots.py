@@ -4,8 +4,9 @@ and in elder mode, into docs/screenshots/:
     xvfb-run -a -s "-screen 0 1280x1024x24" env QT_QPA_PLATFORM=xcb PYTHONPATH=.:tests \\
         .venv/bin/python tests/ui/screenshots.py docs/screenshots
 
-The screens show the sample patient (ui.kiosk.sample) through the stand-in session of
-tests/journey_fakes.py, until the real-saga demo (`make demo`) writes its own.
+The screens show the sample patient (ui.kiosk.sample), each step's view rendered directly:
+no checkout is started (the journeys themselves are tests/ui/kiosk/test_journeys.py, on the
+real saga and simulators), so the window's journey is given a port that refuses to begin one.
 """
 
 from __future__ import annotations
@@ -15,23 +16,35 @@ import sys
 import time
 from pathlib import Path
 
-from journey_fakes import FakeCheckout
 from PySide6.QtWidgets import QApplication
 
-from terminal.flows.journey import Journey, JourneySettings, PayMethod, Step, View
+from kernel.money import Money
+from kernel.states import TxKind
+from terminal.central.results import MutualAidMember
+from terminal.flows.journey import (
+    CheckoutSession,
+    Journey,
+    JourneySettings,
+    PayMethod,
+    Step,
+    View,
+)
 from ui import i18n
 from ui.app import Look, start
 from ui.bridge import Bridge, BridgeRunner
 from ui.kiosk import sample
 from ui.kiosk.window import KioskWindow
 
-SHOWN = View(
-    step=Step.WELCOME, person=sample.PERSON, orders=sample.ORDERS,
-    breakdown=sample.breakdown(), due=sample.breakdown().psn_cash_pay,
-    reference="TX-20250301-0042",
-    method=PayMethod.QR, qr_url=sample.QR_URL, reason="参保人本月已在其他医院结算,超出限额",
-    tries_left=2, deadline_total=120.0,
-)
+SPOUSE = MutualAidMember("44030000000000000004", "刘秀兰", "spouse", Money("300.00"))
+SHOWN = dataclasses.replace(sample.view(), mulaid=SPOUSE)
+REFUSED_REASON = "参保人本月已在其他医院结算,超出限额"
+
+
+class NoCheckout:
+    """The screenshots render views; nothing may start a checkout."""
+
+    def begin(self, kind: TxKind) -> CheckoutSession:
+        raise RuntimeError("the screenshots start no checkout")
 
 
 def settle(app: QApplication) -> None:
@@ -49,7 +62,7 @@ def main(out: Path) -> int:
         look.apply(app)
         bridge = Bridge()
         settings = JourneySettings()
-        journey = Journey(FakeCheckout(), BridgeRunner(bridge), settings, clock=time.monotonic)
+        journey = Journey(NoCheckout(), BridgeRunner(bridge), settings, clock=time.monotonic)
         window = KioskWindow(journey, look, translations, settings, clock=time.monotonic)
         window.setFixedSize(1280, 1024)  # the kiosk's screen
         window.show()
@@ -65,6 +78,10 @@ def main(out: Path) -> int:
                 )
                 if step is Step.WELCOME:
                     view = View()
+                elif step is Step.SHOW_PAYCODE:  # the patient chose to show their code
+                    view = dataclasses.replace(view, method=PayMethod.PAYMENT_CODE, qr_url="")
+                elif step is Step.REFUSED:
+                    view = dataclasses.replace(view, reason=REFUSED_REASON)
                 elif step is Step.PIN and not elder:
                     view = dataclasses.replace(view, tries_left=None)
                 window.render(view)

@@ -34,57 +34,57 @@
         <translation>Other costs of yours: for example the part above the fund&apos;s yearly limit is paid by you.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="73"/>
+        <location filename="../kiosk/breakdown.py" line="74"/>
         <source>其他基金为您减负:公务员补助、大病保险等基金为您支付了上面的一部分。</source>
         <translation>Other funds lowered your share: civil-servant subsidy, serious-illness insurance and the like paid part of the lines above.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="77"/>
+        <location filename="../kiosk/breakdown.py" line="79"/>
         <source>医保结算明细</source>
         <translation>Your insurance breakdown</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="79"/>
+        <location filename="../kiosk/breakdown.py" line="81"/>
         <source>医保平台暂时无法连接:以下为预估金额,联网后以平台结算为准。</source>
         <translation>Insurance platform offline: these amounts are an estimate until it is back.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="93"/>
+        <location filename="../kiosk/breakdown.py" line="101"/>
         <source>返回明细</source>
         <translation>Back to the breakdown</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="94"/>
+        <location filename="../kiosk/breakdown.py" line="102"/>
         <source>还需支付 {amount} 元</source>
         <translation>Left to pay: {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="95"/>
+        <location filename="../kiosk/breakdown.py" line="103"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="96"/>
+        <location filename="../kiosk/breakdown.py" line="104"/>
         <source>手机扫码支付</source>
         <translation>Scan with your phone</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="97"/>
+        <location filename="../kiosk/breakdown.py" line="105"/>
         <source>出示付款码</source>
         <translation>Show payment code</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="98"/>
+        <location filename="../kiosk/breakdown.py" line="106"/>
         <source>信用就医(先看病后付费)</source>
         <translation>Credit care (pay later)</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="100"/>
+        <location filename="../kiosk/breakdown.py" line="108"/>
         <source>支付未成功:{reason}。没有扣款,请换一种方式支付。</source>
         <translation>The payment did not go through: {reason}. Nothing was charged; please choose another way to pay.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="104"/>
+        <location filename="../kiosk/breakdown.py" line="112"/>
         <source>确认结算</source>
         <translation>Confirm</translation>
     </message>
@@ -92,97 +92,97 @@
 <context>
     <name>BreakdownView</name>
     <message>
-        <location filename="../widgets/breakdown.py" line="143"/>
+        <location filename="../widgets/breakdown.py" line="158"/>
         <source>医疗费用总额</source>
         <translation>Total medical costs</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="144"/>
+        <location filename="../widgets/breakdown.py" line="159"/>
         <source>医保基金支付</source>
         <translation>Insurance fund</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="145"/>
+        <location filename="../widgets/breakdown.py" line="160"/>
         <source>您个人负担</source>
         <translation>Your share</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="146"/>
+        <location filename="../widgets/breakdown.py" line="161"/>
         <source>个人账户支付</source>
         <translation>Your personal account</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="147"/>
+        <location filename="../widgets/breakdown.py" line="162"/>
         <source>家庭共济账户支付</source>
         <translation>A family member&apos;s account</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="148"/>
+        <location filename="../widgets/breakdown.py" line="163"/>
         <source>还需您支付</source>
         <translation>Left for you to pay</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="149"/>
+        <location filename="../widgets/breakdown.py" line="164"/>
         <source>全自费项目</source>
         <translation>Fully self-paid</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="150"/>
+        <location filename="../widgets/breakdown.py" line="165"/>
         <source>超出限价部分</source>
         <translation>Over the price limit</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="151"/>
+        <location filename="../widgets/breakdown.py" line="166"/>
         <source>乙类先行自付</source>
         <translation>Class B share</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="152"/>
+        <location filename="../widgets/breakdown.py" line="167"/>
         <source>起付线以下</source>
         <translation>Below the deductible</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="153"/>
+        <location filename="../widgets/breakdown.py" line="168"/>
         <source>统筹内按比例自付</source>
         <translation>Your share in the scheme</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="154"/>
+        <location filename="../widgets/breakdown.py" line="169"/>
         <source>其他个人负担</source>
         <translation>Other costs of yours</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="155"/>
+        <location filename="../widgets/breakdown.py" line="170"/>
         <source>其他基金为您减负</source>
         <translation>Other funds paid part</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="163"/>
-        <source>您个人负担的 {amount} 元,原因如下(点击一行查看说明):</source>
-        <translation>Why {amount} is yours (tap a line):</translation>
+        <location filename="../widgets/breakdown.py" line="178"/>
+        <source>您负担的 {amount} 元由以下部分组成(点一行看原因):</source>
+        <translation>Your {amount} is made of (tap a line for why):</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="167"/>
+        <location filename="../widgets/breakdown.py" line="182"/>
         <source>您个人负担的 {amount} 元,这样支付:</source>
         <translation>How your {amount} is paid:</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="170"/>
+        <location filename="../widgets/breakdown.py" line="185"/>
         <source>还需您支付(点击查看原因)</source>
         <translation>Left to pay (tap for why)</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="189"/>
+        <location filename="../widgets/breakdown.py" line="203"/>
         <source>谁来支付</source>
         <translation>Who pays</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="189"/>
+        <location filename="../widgets/breakdown.py" line="203"/>
         <source>为什么由您负担</source>
         <translation>Why it is yours</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="189"/>
+        <location filename="../widgets/breakdown.py" line="202"/>
         <source>金额(元)</source>
         <translation>Amount (yuan)</translation>
     </message>
@@ -239,22 +239,22 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk/window.py" line="153"/>
+        <location filename="../kiosk/window.py" line="190"/>
         <source>医保平台暂时无法连接:现在无法办理医保缴费,请稍后再试或到人工窗口。</source>
         <translation>The insurance platform cannot be reached: insurance payments are not possible now. Please try again later or go to the staffed window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="155"/>
+        <location filename="../kiosk/window.py" line="192"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,先全额自费缴费,联网后自动补办医保结算并退回医保部分。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay the whole bill now; the insurance part is settled and paid back once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="159"/>
+        <location filename="../kiosk/window.py" line="196"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,按预估金额先付个人部分,联网后以医保平台结算为准。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay your estimated part now; the platform&apos;s settlement decides once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="167"/>
+        <location filename="../kiosk/window.py" line="204"/>
         <source>待上传医保记录 {count} 笔,联网后自动上传</source>
         <translation>{count} insurance records wait to be sent; they are sent when the platform is reachable</translation>
     </message>
@@ -514,17 +514,17 @@ Go to the staffed window with this slip; do not pay again.</translation>
 <context>
     <name>PinPage</name>
     <message>
-        <location filename="../kiosk/pin.py" line="30"/>
+        <location filename="../kiosk/pin.py" line="38"/>
         <source>请输入社保卡密码(6位)</source>
         <translation>Enter your card&apos;s PIN (6 digits)</translation>
     </message>
     <message>
-        <location filename="../kiosk/pin.py" line="34"/>
+        <location filename="../kiosk/pin.py" line="42"/>
         <source>密码错误。还可以再试 {tries} 次,次数用完后卡片将被锁定。</source>
         <translation>Wrong PIN. {tries} tries left; after the last one the card locks itself.</translation>
     </message>
     <message>
-        <location filename="../kiosk/pin.py" line="38"/>
+        <location filename="../kiosk/pin.py" line="46"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -568,27 +568,27 @@ Go to the staffed window with this slip; do not pay again.</translation>
 <context>
     <name>WaitPage</name>
     <message>
-        <location filename="../kiosk/wait.py" line="33"/>
+        <location filename="../kiosk/wait.py" line="42"/>
         <source>正在读取社保卡,请不要拔卡</source>
         <translation>Reading your card, please leave it in</translation>
     </message>
     <message>
-        <location filename="../kiosk/wait.py" line="34"/>
+        <location filename="../kiosk/wait.py" line="43"/>
         <source>正在查询您的参保信息和待缴费项目</source>
         <translation>Looking up your insurance and unpaid orders</translation>
     </message>
     <message>
-        <location filename="../kiosk/wait.py" line="35"/>
+        <location filename="../kiosk/wait.py" line="44"/>
         <source>正在计算医保报销金额</source>
         <translation>Working out what the insurance pays</translation>
     </message>
     <message>
-        <location filename="../kiosk/wait.py" line="36"/>
+        <location filename="../kiosk/wait.py" line="45"/>
         <source>正在结算,请稍候,请不要离开</source>
         <translation>Settling, please wait and do not leave</translation>
     </message>
     <message>
-        <location filename="../kiosk/wait.py" line="40"/>
+        <location filename="../kiosk/wait.py" line="49"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>

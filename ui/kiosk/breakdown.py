@@ -94,6 +94,9 @@ class BreakdownPage(Page):
         banner = self.view.offline or bool(self.view.reason)
         self.view_widget.bar.setVisible(not self._why_key and not banner)
         self.view_widget.table.setVisible(not (self._why_key and self.look.elder))
+        self.view_widget.reasons.setVisible(
+            self.view_widget.has_reasons() and not (self._why_key and self.look.elder)
+        )
         self.lines.setVisible(bool(self._why_key))
         self.lines.set_label(self.tr("返回明细"))
         self.due.setText(self.tr("还需支付 {amount} 元").format(amount=self.view.due))

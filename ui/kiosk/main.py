@@ -9,6 +9,7 @@ changes). `run_kiosk` and the screen tests build the same one.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -97,7 +98,17 @@ class KioskCore:
         forwarder = terminal.running_forwarder
         if forwarder is not None:
             self._unsubscribe.append(bridge.relay(forwarder.subscribe, self._linked))
-        self._unsubscribe.append(bridge.relay(terminal.journal.subscribe, self._journalled))
+        self._unsubscribe.append(terminal.journal.subscribe(self._journalled))
+        # the QR library (qrcode, Pillow) is imported when the first code is drawn: load it
+        # now, beside the welcome screen, so that first code does not stall the screen
+        bridge.submit(
+            lambda: importlib.import_module("qrcode"),
+            on_done=lambda _: None,
+            on_error=lambda err: log.warning("qrcode not preloaded: %s", err),
+            timeout=30.0,
+            waiting_for="loading the QR code library",
+            worker=Worker.IO,
+        )
 
     # ---- the platform link and the queue ------------------------------------------------
 
@@ -110,17 +121,22 @@ class KioskCore:
             listener(change)
 
     def _journalled(self, change: JournalChange) -> None:
-        """A request queued or forwarded: the queue's depth, read off the GUI thread."""
-        if not change.event.startswith("request."):
+        """(On the thread that committed.) A request queued for the forwarder, an offline
+        sale: the queue's depth, read off the GUI thread. Only those hop threads: the
+        dozen changes of every online step would each wake the GUI thread and take the
+        interpreter from the saga worker. What the forwarder sends it reports itself."""
+        if change.event != "request.prepared" or not change.details.get("queued"):
             return
         outbox = self.terminal.journal.outbox
-        self.bridge.submit(
-            lambda: outbox.status().pending,
-            on_done=lambda depth: self._linked(LinkChange(self.link.state, depth)),
-            on_error=lambda err: log.warning("queue depth not read: %s", err),
-            timeout=5.0,
-            waiting_for="queue depth",
-            worker=Worker.IO,
+        self.bridge.run_on_main(
+            lambda: self.bridge.submit(
+                lambda: outbox.status().pending,
+                on_done=lambda depth: self._linked(LinkChange(self.link.state, depth)),
+                on_error=lambda err: log.warning("queue depth not read: %s", err),
+                timeout=5.0,
+                waiting_for="queue depth",
+                worker=Worker.IO,
+            )
         )
 
     # ---- printing (on the saga worker, through the driver) -----------------------------

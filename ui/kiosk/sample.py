@@ -1,8 +1,8 @@
 """The sample patient the screenshots and the screen tests show: a person, their unpaid
 orders from two visits, and a settlement split that adds up (kernel.breakdown checks it).
 
-Plain data, no Qt: until the steppable checkout lands, this is what the pages render in the
-screenshots of docs/screenshots/; the names and numbers are invented.
+Plain data, no Qt: what the pages render in the screenshots of docs/screenshots/ and in the
+window's warm-up at start; the names and numbers are invented.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from decimal import Decimal
 from kernel.breakdown import Breakdown
 from kernel.money import Money
 from terminal.flows.identify import CredentialKind, IdentifiedPerson
+from terminal.flows.journey import PayMethod, View
 from terminal.his import HisItem, HisOrder
 
 PERSON = IdentifiedPerson(
@@ -81,3 +82,13 @@ def breakdown() -> Breakdown:
 
 
 QR_URL = "https://paygate.example/qr/ORDER-20250301-0001"
+
+
+def view() -> View:
+    """Every field a page may show filled in (the screenshots, the window's warm-up)."""
+    b = breakdown()
+    return View(
+        person=PERSON, credential_kind=CREDENTIAL_KIND, orders=ORDERS, breakdown=b,
+        due=b.psn_cash_pay, method=PayMethod.QR, qr_url=QR_URL, tries_left=2,
+        reference="TX-20250301-0042", deadline_total=120.0,
+    )

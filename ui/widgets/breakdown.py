@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QSizePolicy,
     QTableWidget,
@@ -114,28 +115,42 @@ class BreakdownView(Retranslating):
         self.high_contrast = False
         self.compact = False
         self.bar = StackedBar(f"{ident}-bar", self)
-        self.table = QTableWidget(0, 2)
-        identify(self.table, f"{ident}-table", "")
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # every line shown at once: a patient does not scroll a bill
-        self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
-        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        self.table.setWordWrap(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.cellClicked.connect(self._chosen)
-        self.table.cellActivated.connect(self._chosen)
+        # who pays (the total, then the person's share by payer) and, beside it, why the
+        # person's share is theirs: two tables, so a row is never read across from the other
+        self.table = self._table(f"{ident}-table")
+        self.reasons = self._table(f"{ident}-reasons")
+        tables = QHBoxLayout()
+        tables.setContentsMargins(0, 0, 0, 0)
+        tables.addWidget(self.table, 1)
+        tables.addWidget(self.reasons, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)
-        layout.addWidget(self.table)
+        layout.addLayout(tables)
         self._lines: list[Line] = []
-        self._grid: list[list[Line]] = [[]]  # the lines of each column pair, top to bottom
+        self._columns: tuple[list[Line], list[Line]] = ([], [])  # each table's lines
         self._person_amount = ZERO
         self.retranslate()
+
+    def _table(self, ident: str) -> QTableWidget:
+        table = QTableWidget(0, 2)
+        identify(table, ident, "")
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # every line shown at once: a patient does not scroll a bill
+        table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        table.setWordWrap(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        table.cellClicked.connect(lambda row, _col: self._chosen(table, row))
+        table.cellActivated.connect(lambda row, _col: self._chosen(table, row))
+        return table
 
     def names(self) -> dict[str, str]:
         """Each line's words (the bar's legend uses the payers' ones)."""
@@ -160,7 +175,7 @@ class BreakdownView(Retranslating):
         heading with the amount it divides, a reason with its hint to tap."""
         person = self._person_amount
         if line.key == "why":
-            return self.tr("您个人负担的 {amount} 元,原因如下(点击一行查看说明):").format(
+            return self.tr("您负担的 {amount} 元由以下部分组成(点一行看原因):").format(
                 amount=person
             )
         if line.key == "paid_by":
@@ -180,46 +195,48 @@ class BreakdownView(Retranslating):
 
     def retranslate(self) -> None:
         names = self.names()
-        grid = [[line for line in self._lines if line.column == c] for c in (0, 1)]
-        self._grid = [column for column in grid if column] or [[]]
-        pairs = len(self._grid)
-        self.table.clear()
-        self.table.setColumnCount(2 * pairs)
+        self._columns = (
+            [line for line in self._lines if line.column == 0],
+            [line for line in self._lines if line.column == 1],
+        )
         amount = self.tr("金额(元)")
-        headers = [self.tr("谁来支付"), amount, self.tr("为什么由您负担"), amount]
-        self.table.setHorizontalHeaderLabels(headers[: 2 * pairs])
-        header = self.table.horizontalHeader()
-        for pair in range(pairs):
-            header.setSectionResizeMode(2 * pair, QHeaderView.ResizeMode.Stretch)
-            header.setSectionResizeMode(2 * pair + 1, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setRowCount(max(len(column) for column in self._grid))
-        for pair, column in enumerate(self._grid):
-            for row, line in enumerate(column):
+        heads = ((self.tr("谁来支付"), amount), (self.tr("为什么由您负担"), amount))
+        for table, lines, head in zip((self.table, self.reasons), self._columns, heads,
+                                      strict=True):
+            table.setRowCount(len(lines))
+            table.setHorizontalHeaderLabels(list(head))
+            for row, line in enumerate(lines):
                 name = QTableWidgetItem(self.row_text(line, names))
-                amount = QTableWidgetItem("" if line.amount is None else str(line.amount))
-                amount.setTextAlignment(
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                )
+                money = QTableWidgetItem("" if line.amount is None else str(line.amount))
+                money.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if line.key in ("total", "cash", *HEADINGS):
                     font = name.font()
                     font.setBold(True)
                     name.setFont(font)
-                    amount.setFont(font)
-                self.table.setItem(row, 2 * pair, name)
-                self.table.setItem(row, 2 * pair + 1, amount)
-        self.table.resizeRowsToContents()
+                    money.setFont(font)
+                table.setItem(row, 0, name)
+                table.setItem(row, 1, money)
+            table.resizeRowsToContents()
+        self.reasons.setVisible(self.has_reasons())
         self.bar.names = names
         self.bar.update()
 
-    def line_at(self, row: int, column: int) -> Line | None:
-        """The line shown in a cell (either of its two columns), if any."""
-        pair = column // 2
-        if 0 <= pair < len(self._grid) and 0 <= row < len(self._grid[pair]):
-            return self._grid[pair][row]
-        return None
+    def has_reasons(self) -> bool:
+        """Whether the why-table has lines (not in elder mode's compact breakdown)."""
+        return bool(self._columns[1])
 
-    def _chosen(self, row: int, column: int) -> None:
-        line = self.line_at(row, column)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        for table in (self.table, self.reasons):  # wrapped lines take the width they got
+            table.resizeRowsToContents()
+
+    def line_at(self, table: QTableWidget, row: int) -> Line | None:
+        """The line shown in a row of one of the two tables, if any."""
+        lines = self._columns[0] if table is self.table else self._columns[1]
+        return lines[row] if 0 <= row < len(lines) else None
+
+    def _chosen(self, table: QTableWidget, row: int) -> None:
+        line = self.line_at(table, row)
         if line is not None and line.explains:
             self.explain.emit(line.key)
 

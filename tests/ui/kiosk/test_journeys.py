@@ -26,7 +26,8 @@ WAIT_MS = 20_000
 
 
 def wait_for(qtbot: QtBot, kiosk: Any, *steps: Step) -> None:
-    qtbot.waitUntil(lambda: kiosk.journey.view.step in steps, timeout=WAIT_MS)
+    """Until the screen shows one of ``steps`` (drawn, so its controls are the step's)."""
+    qtbot.waitUntil(lambda: any(kiosk.window.shows(s) for s in steps), timeout=WAIT_MS)
 
 
 def press(kiosk: Any, ident: str) -> None:
@@ -179,7 +180,8 @@ def test_platform_offline_shows_what_the_offline_mode_allows_and_queues_the_sale
     press(kiosk, "done-finish")
     banner = kiosk.window.findChild(QLabel, "offline-banner")
     kiosk.journey.link(True)  # what the forwarder says next, between patients
-    assert banner.isVisibleTo(kiosk.window) and "身份证" in banner.text()
+    qtbot.waitUntil(lambda: banner.isVisibleTo(kiosk.window))
+    assert "身份证" in banner.text()
 
 
 def test_an_unpaid_qr_code_expires_and_paying_again_settles_once(

@@ -54,9 +54,9 @@ def to_breakdown(qtbot: QtBot, kiosk, platform, psn_no: str = EMPLOYED) -> None:
     """An e-voucher of the person, with a new unpaid order, up to the platform's split."""
     add_orders(platform, psn_no)
     kiosk.journey.send(Event.SCANNED, Credential(CredentialKind.VOUCHER, voucher(platform, psn_no)))
-    qtbot.waitUntil(lambda: kiosk.journey.view.step is Step.ORDERS, timeout=15000)
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.ORDERS), timeout=15000)
     kiosk.window.findChild(QPushButton, "orders-next").click()
-    qtbot.waitUntil(lambda: kiosk.journey.view.step is Step.BREAKDOWN, timeout=15000)
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.BREAKDOWN), timeout=15000)
 
 
 @pytest.mark.parametrize("step", list(Step))
@@ -89,12 +89,9 @@ def test_a_tap_on_a_self_pay_line_says_why_in_words(qtbot: QtBot, make_kiosk, pl
     kiosk = make_kiosk()
     to_breakdown(qtbot, kiosk, platform)
     page = shown(kiosk)
-    table = page.view_widget.table
-    row, column = next(
-        (r, c) for r in range(table.rowCount()) for c in range(table.columnCount())
-        if table.item(r, c) is not None and "全自费" in table.item(r, c).text()
-    )
-    table.cellClicked.emit(row, column)
+    reasons = page.view_widget.reasons
+    row = next(r for r in range(reasons.rowCount()) if "全自费" in reasons.item(r, 0).text())
+    reasons.cellClicked.emit(row, 0)
     assert "丙类" in page.why.text() and page.why.isVisibleTo(page)
 
 
@@ -162,9 +159,9 @@ def test_the_idle_wipe_leaves_the_patient_in_no_widget(
     ]
     assert any(s in t for s in secrets for t in all_texts(kiosk.window))
     kiosk.now += 91
-    qtbot.waitUntil(lambda: kiosk.journey.view.step is Step.STILL_THERE)
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.STILL_THERE))
     kiosk.now += 11
-    qtbot.waitUntil(lambda: kiosk.journey.view.step is Step.WELCOME)
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.WELCOME))
     leaks = [t for t in all_texts(kiosk.window) for s in secrets if s in t]
     assert leaks == []
 
@@ -175,7 +172,7 @@ def test_still_there_shows_its_countdown_and_a_touch_continues(
     kiosk = make_kiosk(idle_s=90, still_there_s=10)
     to_breakdown(qtbot, kiosk, platform)
     kiosk.now += 91
-    qtbot.waitUntil(lambda: kiosk.journey.view.step is Step.STILL_THERE)
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.STILL_THERE))
     kiosk.now += 3
     countdown = kiosk.window.findChild(QLabel, "still-there-countdown-text")
     qtbot.waitUntil(lambda: countdown.text() == "剩余 7 秒")
