@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs one of the README's commands (default: test) on a minimal Debian 12 built from scratch,
 # from a fresh clone of this repository, to catch an install step that this machine's own
-# packages hide. As root; needs debootstrap and network access to Debian and PyPI. A minimal
-# Debian has no `make`: it is installed first, the one thing the README asks for beforehand.
+# packages hide. As root; installs debootstrap if missing; needs network access to Debian and
+# PyPI. A minimal Debian has no `make`: it is installed first, the one thing the README asks for beforehand.
 #
 #   bash packaging/fresh-debian-check.sh [test|demo] [ROOT]
 #
@@ -14,6 +14,7 @@ cmd=${1:-test}
 root=${2:-/var/tmp/medterm-debian}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
+command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap; }
 if [[ ! -x "$root/bin/bash" ]]; then
   mkdir -p "$root"
   debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian

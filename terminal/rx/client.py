@@ -195,6 +195,10 @@ class RxClient:
             log.warning("rx %s unreachable: %s", operation, type(err).__name__)
             raise RxUnreachable(f"{operation}: {type(err).__name__}") from None
         elapsed = (time.monotonic() - started) * 1000
+        if response.status_code >= 500:
+            # the server did not serve it (overloaded, a proxy's error page): the centre's
+            # `code` in such an answer is not its verdict on the request, so resend later
+            raise RxUnreachable(f"{operation}: HTTP {response.status_code}")
         if not isinstance(answer, dict) or not isinstance(answer.get("code"), int):
             raise RxUnreachable(f"{operation}: HTTP {response.status_code}, no code in the answer")
         if answer["code"] != 0:
