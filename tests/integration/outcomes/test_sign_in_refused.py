@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from outcome_cli import checkout, medterm, queue_status, terminal_args
 
 from offline_store.datadir import open_journal
@@ -16,6 +17,19 @@ from simulators.paygate.testing import PaygateHandle
 
 WRONG_CODE = {"MEDTERM__TERMINAL__FIXMEDINS_CODE": "H44030009999"}
 REASON = "定点机构编码未知"  # the simulator's own words for an unknown institution
+Terminal = tuple[Path, dict[str, str]]  # its data directory and its environment
+
+
+@pytest.fixture
+def stopped_terminal(
+    platform: RunningSimulator, gateway: PaygateHandle, own_terminal: Terminal
+) -> Terminal:
+    """A terminal whose sign-in the platform has refused once (its configuration wrong)."""
+    data_dir, env = own_terminal
+    checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
+    return own_terminal
+
+
 def transactions(data_dir: Path) -> list[str]:
     journal = open_journal(data_dir)
     try:
@@ -31,7 +45,7 @@ def go_offline(platform: RunningSimulator) -> None:
 def test_a_refused_sign_in_takes_no_money_and_says_why(
     platform: RunningSimulator,
     gateway: PaygateHandle,
-    own_terminal: tuple[Path, dict[str, str]],
+    own_terminal: Terminal,
 ) -> None:
     data_dir, env = own_terminal
     orders_before = set(gateway.orders())
@@ -47,12 +61,9 @@ def test_a_refused_sign_in_takes_no_money_and_says_why(
 
 
 def test_after_a_refusal_selling_stays_stopped_and_queue_status_says_why(
-    platform: RunningSimulator,
-    gateway: PaygateHandle,
-    own_terminal: tuple[Path, dict[str, str]],
+    platform: RunningSimulator, gateway: PaygateHandle, stopped_terminal: Terminal
 ) -> None:
-    data_dir, env = own_terminal
-    checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
+    data_dir, env = stopped_terminal
 
     again = checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
 
@@ -66,12 +77,9 @@ def test_after_a_refusal_selling_stays_stopped_and_queue_status_says_why(
 
 
 def test_a_stopped_terminal_does_not_sell_offline_when_the_platform_is_unreachable(
-    platform: RunningSimulator,
-    gateway: PaygateHandle,
-    own_terminal: tuple[Path, dict[str, str]],
+    platform: RunningSimulator, gateway: PaygateHandle, stopped_terminal: Terminal
 ) -> None:
-    data_dir, env = own_terminal
-    checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
+    data_dir, env = stopped_terminal
     orders_before = set(gateway.orders())
     go_offline(platform)
 
@@ -84,12 +92,9 @@ def test_a_stopped_terminal_does_not_sell_offline_when_the_platform_is_unreachab
 
 
 def test_a_successful_sign_in_lifts_the_stop(
-    platform: RunningSimulator,
-    gateway: PaygateHandle,
-    own_terminal: tuple[Path, dict[str, str]],
+    platform: RunningSimulator, gateway: PaygateHandle, stopped_terminal: Terminal
 ) -> None:
-    data_dir, env = own_terminal
-    checkout(data_dir, platform, gateway, env={**env, **WRONG_CODE})
+    data_dir, env = stopped_terminal
 
     fixed = checkout(data_dir, platform, gateway, env=env)
 
@@ -101,7 +106,7 @@ def test_a_successful_sign_in_lifts_the_stop(
 def test_the_forwarder_stops_at_a_refused_sign_in_with_the_reason_and_keeps_the_queue(
     platform: RunningSimulator,
     gateway: PaygateHandle,
-    own_terminal: tuple[Path, dict[str, str]],
+    own_terminal: Terminal,
 ) -> None:
     data_dir, env = own_terminal
     go_offline(platform)
