@@ -134,3 +134,18 @@ def view() -> View:
         registration_offered=True, rx_offered=True, departments=DEPARTMENTS,
         paid_today=PAID_TODAY, prescriptions=PRESCRIPTIONS, price_query="XSGYP", prices=PRICES,
     )
+
+
+def service_words() -> tuple[str, ...]:
+    """The services' data the sample view shows as given (names of departments, doctors,
+    hospitals, pharmacies, drugs): what a check for untranslated words leaves out."""
+    words: list[str] = []
+    for dept in DEPARTMENTS:
+        words.append(dept.dept_name)
+        words += [w for d in dept.doctors for w in (d.dr_name, d.title)]
+    words += [REGISTRATION.dept_name, REGISTRATION.dr_name]
+    words += [name for paid in PAID_TODAY for name in paid.items]
+    for rx in PRESCRIPTIONS:
+        words += [rx.summary.fixmedins_name, rx.summary.dr_name, *rx.summary.drug_names]
+    words += [w for o in OFFERS for w in (o.name, o.spec, o.fixmedins_name)]
+    return tuple(sorted(set(words), key=len, reverse=True))  # longest first: no half-words

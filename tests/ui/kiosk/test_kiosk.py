@@ -120,7 +120,7 @@ def test_every_translatable_string_has_its_english(qtbot: QtBot, make_kiosk) -> 
             # the masked name); the words around it must be English
             for data in (FULL.reason, "中文", mask_name(sample.PERSON.name), *(
                 word for o in sample.ORDERS for word in (o.dept_name, o.dr_name)
-            )):
+            ), *sample.service_words()):
                 text = text.replace(data, "")
             chinese = [c for c in text if "\u4e00" <= c <= "\u9fff"]
             assert not chinese, f"untranslated on {step.value}: {text!r}"
