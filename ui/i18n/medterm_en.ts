@@ -2,34 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../kiosk/service_parts.py" line="20"/>
-        <source>此项服务暂时无法使用,请稍后再试或到人工窗口咨询。</source>
-        <translation>This service is not available right now. Please try again later or ask at the staffed window.</translation>
-    </message>
-    <message>
-        <location filename="../kiosk/service_parts.py" line="22"/>
-        <source>无法按此内容查询。请输入药品名称、拼音首字母(如 AMXL)或 8 位、13 位条形码。</source>
-        <translation>This cannot be looked up. Type a drug's name, its pinyin initials (such as AMXL) or its 8- or 13-digit barcode.</translation>
-    </message>
-    <message>
-        <location filename="../kiosk/service_parts.py" line="24"/>
-        <source>该医生本时段的号已挂满,请选择其他时段或医生。</source>
-        <translation>This doctor has no numbers left in this session. Please choose another session or doctor.</translation>
-    </message>
-    <message>
-        <location filename="../kiosk/service_parts.py" line="25"/>
-        <source>打印机缺纸,凭条未能补打。请到人工窗口补打。</source>
-        <translation>The printer is out of paper; the copy was not printed. Please ask at the staffed window.</translation>
-    </message>
-    <message>
-        <location filename="../kiosk/service_parts.py" line="26"/>
-        <source>打印机故障,凭条未能补打。请到人工窗口补打。</source>
-        <translation>The printer failed; the copy was not printed. Please ask at the staffed window.</translation>
-    </message>
-</context>
-<context>
     <name>BreakdownPage</name>
     <message>
         <location filename="../kiosk/breakdown.py" line="67"/>
@@ -338,84 +310,84 @@
 <context>
     <name>MyRxPage</name>
     <message>
-        <location filename="../kiosk/my_rx.py" line="67"/>
+        <location filename="../kiosk/my_rx.py" line="69"/>
         <source>我的电子处方</source>
         <translation>My e-prescriptions</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="70"/>
+        <location filename="../kiosk/my_rx.py" line="72"/>
         <source>正在查询您的处方和各药店价格,请稍候</source>
-        <translation>Looking up your prescriptions and the pharmacies' prices, please wait</translation>
+        <translation>Looking up your prescriptions and the pharmacies&apos; prices, please wait</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="72"/>
+        <location filename="../kiosk/my_rx.py" line="74"/>
         <source>处方流转平台上没有查到您的电子处方。</source>
         <translation>No e-prescription of yours was found at the prescription centre.</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="74"/>
+        <location filename="../kiosk/my_rx.py" line="76"/>
         <source>药店价格仅供参考,以购药时为准。</source>
         <translation>Pharmacy prices are for reference; the price when you buy applies.</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="79"/>
+        <location filename="../kiosk/my_rx.py" line="81"/>
         <source>有效</source>
         <translation>valid</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="79"/>
+        <location filename="../kiosk/my_rx.py" line="81"/>
         <source>已撤销</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="80"/>
+        <location filename="../kiosk/my_rx.py" line="82"/>
         <source>已过期</source>
         <translation>expired</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="83"/>
+        <location filename="../kiosk/my_rx.py" line="85"/>
         <source>未取药</source>
         <translation>not dispensed</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="83"/>
+        <location filename="../kiosk/my_rx.py" line="85"/>
         <source>药店审核中</source>
         <translation>under review at a pharmacy</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="84"/>
+        <location filename="../kiosk/my_rx.py" line="86"/>
         <source>已取药</source>
         <translation>dispensed</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="87"/>
+        <location filename="../kiosk/my_rx.py" line="89"/>
         <source>{hospital} · {doctor}  {status} · {use}
 有效期至 {until}</source>
         <translation>{hospital} · {doctor}  {status} · {use}
 valid until {until}</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="91"/>
+        <location filename="../kiosk/my_rx.py" line="93"/>
         <source>{drug}:以下药店有售</source>
         <translation>{drug}: sold at these pharmacies</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="92"/>
+        <location filename="../kiosk/my_rx.py" line="94"/>
         <source>{drug}:暂未查到药店价格</source>
         <translation>{drug}: no pharmacy prices found yet</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="95"/>
+        <location filename="../kiosk/my_rx.py" line="97"/>
         <source>{pharmacy}  {price} 元  {level}</source>
         <translation>{pharmacy}  {price} yuan  {level}</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="97"/>
+        <location filename="../kiosk/my_rx.py" line="99"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../kiosk/my_rx.py" line="98"/>
+        <location filename="../kiosk/my_rx.py" line="100"/>
         <source>退出</source>
         <translation>Exit</translation>
     </message>
@@ -569,7 +541,7 @@ Go to the staffed window with this slip; do not pay again.</translation>
     <message>
         <location filename="../kiosk/orders.py" line="78"/>
         <source>当日缴费记录 / 补打凭条</source>
-        <translation>Today's payments / reprint</translation>
+        <translation>Today&apos;s payments / reprint</translation>
     </message>
     <message>
         <location filename="../kiosk/orders.py" line="79"/>
@@ -582,7 +554,7 @@ Go to the staffed window with this slip; do not pay again.</translation>
     <message>
         <location filename="../kiosk/paid_today.py" line="54"/>
         <source>当日缴费记录</source>
-        <translation>Today's payments</translation>
+        <translation>Today&apos;s payments</translation>
     </message>
     <message>
         <location filename="../kiosk/paid_today.py" line="57"/>
@@ -597,7 +569,7 @@ Go to the staffed window with this slip; do not pay again.</translation>
     <message>
         <location filename="../kiosk/paid_today.py" line="61"/>
         <source>补打的凭条印有“重打 副本”,不作重复缴费依据。</source>
-        <translation>A reprinted receipt is marked &quot;重打 副本&quot; (copy); it is not a second payment.</translation>
+        <translation>A reprinted receipt is marked as a copy; it is not a second payment.</translation>
     </message>
     <message>
         <location filename="../kiosk/paid_today.py" line="63"/>
@@ -715,62 +687,67 @@ total {total} yuan, you paid {own} yuan</translation>
 <context>
     <name>PricesPage</name>
     <message>
-        <location filename="../kiosk/prices.py" line="86"/>
+        <location filename="../kiosk/prices.py" line="106"/>
         <source>药价查询:这种药在其他药店卖多少钱</source>
         <translation>Drug prices: what this drug costs at other pharmacies</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="87"/>
+        <location filename="../kiosk/prices.py" line="107"/>
         <source>药品名称、拼音首字母或条形码(也可扫码)</source>
         <translation>Drug name, pinyin initials or barcode (or scan it)</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="88"/>
+        <location filename="../kiosk/prices.py" line="108"/>
         <source>查询内容</source>
         <translation>Search text</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="89"/>
+        <location filename="../kiosk/prices.py" line="109"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="94"/>
+        <location filename="../kiosk/prices.py" line="110"/>
+        <source>重新输入</source>
+        <translation>Type again</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="115"/>
         <source>正在查询,请稍候</source>
         <translation>Looking it up, please wait</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="96"/>
+        <location filename="../kiosk/prices.py" line="117"/>
         <source>没有查到这种药的药店价格。</source>
         <translation>No pharmacy prices were found for this drug.</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="98"/>
+        <location filename="../kiosk/prices.py" line="119"/>
         <source>共 {count} 家药店有售,以下按价格从低到高,仅供参考。</source>
         <translation>Sold at {count} pharmacies; cheapest first, for reference.</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="105"/>
+        <location filename="../kiosk/prices.py" line="126"/>
         <source>药品</source>
         <translation>Drug</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="105"/>
+        <location filename="../kiosk/prices.py" line="126"/>
         <source>药店</source>
         <translation>Pharmacy</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="105"/>
+        <location filename="../kiosk/prices.py" line="126"/>
         <source>价格(元)</source>
         <translation>Price (yuan)</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="105"/>
+        <location filename="../kiosk/prices.py" line="126"/>
         <source>医保类别</source>
         <translation>Insurance class</translation>
     </message>
     <message>
-        <location filename="../kiosk/prices.py" line="111"/>
+        <location filename="../kiosk/prices.py" line="132"/>
         <source>返回首页</source>
         <translation>Back to start</translation>
     </message>
@@ -778,61 +755,61 @@ total {total} yuan, you paid {own} yuan</translation>
 <context>
     <name>RegisterPage</name>
     <message>
-        <location filename="../kiosk/register.py" line="86"/>
+        <location filename="../kiosk/register.py" line="87"/>
         <source>挂号:请选择科室和医生</source>
         <translation>Register: choose a department and a doctor</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="90"/>
+        <location filename="../kiosk/register.py" line="91"/>
         <source>正在为您挂号,请稍候</source>
         <translation>Taking your number, please wait</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="92"/>
+        <location filename="../kiosk/register.py" line="93"/>
         <source>正在查询今日号源</source>
-        <translation>Looking up today's numbers</translation>
+        <translation>Looking up today&apos;s numbers</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="94"/>
+        <location filename="../kiosk/register.py" line="95"/>
         <source>挂号费由医保按规定报销,个人部分在下一步支付</source>
         <translation>Insurance pays its share of the fee; you pay your part in the next step</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="99"/>
+        <location filename="../kiosk/register.py" line="100"/>
         <source>{name}  {title}  挂号费 {fee} 元</source>
         <translation>{name}  {title}  fee {fee} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="101"/>
+        <location filename="../kiosk/register.py" line="102"/>
         <source>上午</source>
         <translation>Morning</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="101"/>
+        <location filename="../kiosk/register.py" line="102"/>
         <source>下午</source>
         <translation>Afternoon</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="105"/>
+        <location filename="../kiosk/register.py" line="106"/>
         <source>{period} {hours}
 余 {left} 个号</source>
         <translation>{period} {hours}
 {left} left</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="108"/>
+        <location filename="../kiosk/register.py" line="109"/>
         <source>{period} {hours}
 已满</source>
         <translation>{period} {hours}
 full</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="110"/>
+        <location filename="../kiosk/register.py" line="111"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../kiosk/register.py" line="111"/>
+        <location filename="../kiosk/register.py" line="112"/>
         <source>退出</source>
         <translation>Exit</translation>
     </message>
@@ -840,12 +817,12 @@ full</translation>
 <context>
     <name>SearchKeyboard</name>
     <message>
-        <location filename="../widgets/keyboard.py" line="40"/>
+        <location filename="../widgets/keyboard.py" line="41"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../widgets/keyboard.py" line="41"/>
+        <location filename="../widgets/keyboard.py" line="42"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
@@ -853,17 +830,42 @@ full</translation>
 <context>
     <name>ServiceNotice</name>
     <message>
-        <location filename="../kiosk/service_parts.py" line="54"/>
+        <location filename="../kiosk/service_parts.py" line="18"/>
+        <source>此项服务暂时无法使用,请稍后再试或到人工窗口咨询。</source>
+        <translation>This service is not available right now. Please try again later or ask at the staffed window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="21"/>
+        <source>无法按此内容查询。请输入药品名称、拼音首字母(如 AMXL)或 8 位、13 位条形码。</source>
+        <translation>This cannot be looked up. Type a drug's name, its pinyin initials (such as AMXL) or its 8- or 13-digit barcode.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="25"/>
+        <source>该医生本时段的号已挂满,请选择其他时段或医生。</source>
+        <translation>This doctor has no numbers left in this session. Please choose another session or doctor.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="26"/>
+        <source>打印机缺纸,凭条未能补打。请到人工窗口补打。</source>
+        <translation>The printer is out of paper; the copy was not printed. Please ask at the staffed window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="27"/>
+        <source>打印机故障,凭条未能补打。请到人工窗口补打。</source>
+        <translation>The printer failed; the copy was not printed. Please ask at the staffed window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="56"/>
         <source>甲类</source>
         <translation>Class A</translation>
     </message>
     <message>
-        <location filename="../kiosk/service_parts.py" line="55"/>
+        <location filename="../kiosk/service_parts.py" line="57"/>
         <source>乙类</source>
         <translation>Class B</translation>
     </message>
     <message>
-        <location filename="../kiosk/service_parts.py" line="56"/>
+        <location filename="../kiosk/service_parts.py" line="58"/>
         <source>丙类(自费)</source>
         <translation>Class C (self-paid)</translation>
     </message>

@@ -48,7 +48,9 @@ class MyRxPage(Page):
         self.rx_labels, self.drug_labels, self.offer_labels = [], [], []
         indent = self.look.sizes.spacing_px
         for n, rx in enumerate(view.prescriptions or ()):
-            self.rx_labels.append((self._add(f"my-rx-{n}", "prompt", 0), rx.summary))
+            header = self._add(f"my-rx-{n}", "", 0)
+            header.setStyleSheet("font-weight: bold")  # body size: a heading, not a prompt
+            self.rx_labels.append((header, rx.summary))
             for d, drug in enumerate(rx.drugs):
                 self.drug_labels.append((self._add(f"my-rx-{n}-drug-{d}", "", indent), drug))
                 for o, offer in enumerate(drug.offers[:OFFERS_SHOWN]):

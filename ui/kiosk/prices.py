@@ -41,8 +41,14 @@ class PricesPage(Page):
         self.search = BigButton("prices-search", "primary")
         self.search.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.search.clicked.connect(self._search)
+        # the keys give the results the room once they come; "type again" brings them back
+        self.edit = BigButton("prices-edit")
+        self.edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.edit.clicked.connect(self._type_again)
+        self.typing = False  # the patient asked for the keys back over the results
         row = QHBoxLayout()
         row.addWidget(self.query, 1)
+        row.addWidget(self.edit)
         row.addWidget(self.search)
         self.keyboard = SearchKeyboard("prices-keyboard", self.query)
         self.notice = ServiceNotice("prices-notice")
@@ -66,7 +72,18 @@ class PricesPage(Page):
         self.back = self.button("back", Event.BACK)
 
     def _search(self) -> None:
+        self.typing = False
         self.send(Event.PRICE_QUERY, self.query.text())
+
+    def _type_again(self) -> None:
+        self.typing = True
+        self._show_keys(self.view)
+        self.query.setFocus()
+
+    def _show_keys(self, view: View) -> None:
+        keys = self.typing or view.prices is None or bool(view.notice)
+        self.keyboard.setVisible(keys)
+        self.edit.setVisible(not keys)
 
     def show_view(self, view: View) -> None:
         if self.query.text() != view.price_query:
@@ -80,6 +97,9 @@ class PricesPage(Page):
             self.table.setItem(row, 3, QTableWidgetItem(""))
         self.table.setVisible(bool(offers))
         self.search.setEnabled(not view.busy)
+        if not view.price_query:  # a new visit to the screen (or the idle wipe)
+            self.typing = False
+        self._show_keys(view)
 
     def retranslate(self) -> None:
         view = self.view
@@ -87,6 +107,7 @@ class PricesPage(Page):
         self.query.setPlaceholderText(self.tr("药品名称、拼音首字母或条形码(也可扫码)"))
         self.query.setAccessibleName(self.tr("查询内容"))
         self.search.set_label(self.tr("查询"))
+        self.edit.set_label(self.tr("重新输入"))
         self.keyboard.retranslate()
         self.notice.show_notice(view.notice)
         answer = view.prices

@@ -40,6 +40,7 @@ class RegisterPage(Page):
         self.cancel = self.button("cancel", Event.CANCEL)
 
     def show_view(self, view: View) -> None:
+        self.back.setEnabled(view.step is not Step.REGISTERING)  # the number is being taken
         clear(self.depts)
         self.dept_buttons = []
         departments = view.departments or ()

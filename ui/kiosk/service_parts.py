@@ -5,7 +5,7 @@ view (each render replaces them whole, so the idle wipe's empty view leaves none
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLabel, QLayout
+from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy
 
 from terminal.flows.kiosk_services import Notice
 from terminal.rx.prices import Offer
@@ -13,17 +13,18 @@ from ui.widgets import identify
 
 
 def notice_texts() -> dict[str, str]:
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ServiceNotice", text)
-
+    translate = QCoreApplication.translate
     return {
-        Notice.UNAVAILABLE: tr("此项服务暂时无法使用,请稍后再试或到人工窗口咨询。"),
-        Notice.QUERY_INVALID: tr(
-            "无法按此内容查询。请输入药品名称、拼音首字母(如 AMXL)或 8 位、13 位条形码。"
+        Notice.UNAVAILABLE: translate(
+            "ServiceNotice", "此项服务暂时无法使用,请稍后再试或到人工窗口咨询。"
         ),
-        Notice.FULL: tr("该医生本时段的号已挂满,请选择其他时段或医生。"),
-        Notice.PAPER_OUT: tr("打印机缺纸,凭条未能补打。请到人工窗口补打。"),
-        Notice.PRINTER: tr("打印机故障,凭条未能补打。请到人工窗口补打。"),
+        Notice.QUERY_INVALID: translate(
+            "ServiceNotice",
+            "无法按此内容查询。请输入药品名称、拼音首字母(如 AMXL)或 8 位、13 位条形码。",
+        ),
+        Notice.FULL: translate("ServiceNotice", "该医生本时段的号已挂满,请选择其他时段或医生。"),
+        Notice.PAPER_OUT: translate("ServiceNotice", "打印机缺纸,凭条未能补打。请到人工窗口补打。"),
+        Notice.PRINTER: translate("ServiceNotice", "打印机故障,凭条未能补打。请到人工窗口补打。"),
     }
 
 
@@ -35,6 +36,7 @@ class ServiceNotice(QLabel):
         identify(self, ident)
         self.setWordWrap(True)
         self.setProperty("role", "error")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.kind = ""
         self.setVisible(False)
 

@@ -24,6 +24,7 @@ class SearchKeyboard(Retranslating):
         for row, keys in enumerate(ROWS):
             for column, key in enumerate(keys):
                 button = BigButton(f"{ident}-key-{key}")
+                button.setStyleSheet("padding: 0px")  # ten to a row: the width is the key's
                 button.set_label(key)
                 button.clicked.connect(lambda _=False, k=key: self.field.insert(k))
                 grid.addWidget(button, row, column)

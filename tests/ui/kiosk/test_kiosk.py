@@ -29,6 +29,9 @@ FULL = View(
     step=Step.BREAKDOWN, person=sample.PERSON, orders=sample.ORDERS,
     breakdown=sample.breakdown(), due=sample.breakdown().psn_cash_pay, reference="TX-0001",
     method=PayMethod.QR, qr_url=sample.QR_URL, reason="参保人已停保", tries_left=2,
+    registration_offered=True, rx_offered=True, departments=sample.DEPARTMENTS,
+    paid_today=sample.PAID_TODAY, reprinted=sample.PAID_TODAY[0].tx_id,
+    prescriptions=sample.PRESCRIPTIONS, price_query="XSGYP", prices=sample.PRICES,
 )
 
 

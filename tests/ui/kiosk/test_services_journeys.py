@@ -26,6 +26,7 @@ from terminals import PERSONS, add_orders
 from widget_texts import all_texts
 
 from drivers.printer.receipt import COPY_MARK
+from kernel.masking import mask_name
 from simulators.central.testing import RunningSimulator, start_simulator
 from simulators.worlds.prices import write_prices
 from terminal.flows.journey import Step
@@ -146,6 +147,12 @@ def test_my_prescriptions_show_the_prescription_and_pharmacies_cheapest_first(
     assert offers and [o.price for o in offers] == sorted(o.price for o in offers)
     first = label_text(kiosk, "my-rx-0-drug-0-offer-0")
     assert str(offers[0].price) in first and "类" in first
+    kiosk.now += 91  # walked away: the idle wipe leaves the prescription in no widget
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.STILL_THERE), timeout=WAIT_MS)
+    kiosk.now += 11
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.WELCOME), timeout=WAIT_MS)
+    secrets = ("阿莫西林胶囊", mask_name(PERSONS[RX_PATIENT]["psn_name"]), str(offers[0].price))
+    assert [t for t in all_texts(kiosk.window) for s in secrets if s in t] == []
 
 
 def type_query(kiosk, text: str) -> None:
