@@ -29,7 +29,7 @@ from drivers.printer.receipt import COPY_MARK
 from kernel.masking import mask_name
 from simulators.central.testing import RunningSimulator, start_simulator
 from simulators.worlds.prices import write_prices
-from terminal.flows.journey import Step
+from terminal.flows.journey import Event, Step
 
 RX_PATIENT = "44030000000000000003"  # 李秀英
 REPRINT_PATIENT = "44030000000000000005"  # 陈静: resident insurance, no personal account
@@ -123,6 +123,10 @@ def test_todays_payment_is_printed_again_marked_as_a_copy_and_audited(
         "SELECT tx_id, details FROM audit_log WHERE event = 'receipt.reprinted'"
     )
     assert [row["tx_id"] for row in audit] == [paid_tx]
+    rig.printer_sim.received.clear()
+    kiosk.journey.send(Event.REPRINT, "TX-OF-SOMEONE-ELSE")  # not on this person's list
+    shown_label(qtbot, kiosk, "paid-today-notice")
+    assert mark not in rig.printer_sim.received
 
 
 def test_my_prescriptions_show_the_prescription_and_pharmacies_cheapest_first(

@@ -8,7 +8,10 @@ import pytest
 from journey_fakes import VOUCHER, Clock, FakeCheckout, FakeServices, QrCollector, SyncRunner
 
 from drivers.printer.errors import PaperOutError
+from drivers.scanner.classify import classify
+from drivers.scanner.events import Scanned
 from terminal.flows.journey import TRANSITIONS, Event, Journey, JourneySettings, PayMethod, Step
+from terminal.flows.journey_devices import journey_event
 from terminal.his import HisError, RegistrationFull
 from terminal.rx.errors import PriceQueryInvalid
 from ui.kiosk import sample
@@ -162,3 +165,16 @@ def test_without_services_a_service_screen_says_it_is_unavailable(checkout, cloc
     journey.send(Event.BACK)
     journey.send(Event.SCANNED, VOUCHER)
     assert not journey.view.registration_offered and not journey.view.rx_offered
+
+
+def test_a_drug_box_scanned_on_the_price_screen_is_the_query(journey, services):
+    journey.send(Event.PRICES_CHOSEN)
+    scanned = Scanned(device="scanner", scan=classify("6901234567892"), at=0.0)
+    journey.send(*journey_event(scanned))
+    assert services.calls == [("prices", "6901234567892")]
+
+
+def test_a_drug_box_scanned_elsewhere_changes_nothing(journey, services):
+    scanned = Scanned(device="scanner", scan=classify("6901234567892"), at=0.0)
+    assert not journey.send(*journey_event(scanned))
+    assert journey.view.step is Step.WELCOME and services.calls == []
