@@ -270,13 +270,15 @@ class Journal:
     def finished_for_person(
         self, person_key: str, since: float, states: Iterable[TxState]
     ) -> list[Transaction]:
-        """One person's transactions that finished (in `states`) at or after `since`, newest
-        first: a kiosk's "today's payments" (the person key, never the ID number, is asked)."""
+        """One person's transactions in `states` that finished (or, completed offline and not
+        final yet, last changed) at or after `since`, newest first: a kiosk's "today's
+        payments" (the person key, never the ID number, is asked)."""
         wanted = [TxState(s).value for s in states]
         marks = ",".join("?" * len(wanted))
         rows = self.database.query(
-            f"SELECT * FROM transactions WHERE person_key = ? AND finished_at >= ?"
-            f" AND state IN ({marks}) ORDER BY finished_at DESC",
+            f"SELECT * FROM transactions WHERE person_key = ?"
+            f" AND COALESCE(finished_at, updated_at) >= ? AND state IN ({marks})"
+            f" ORDER BY COALESCE(finished_at, updated_at) DESC",
             (person_key, since, *wanted),
         )
         return [self._transaction(row) for row in rows]

@@ -55,9 +55,10 @@ def copy_of(
     """The receipt of a transaction settled earlier, printed again and marked as a copy:
     the split the journal holds (the platform's actual one, else the offline estimate)."""
     breakdown = tx.actual or tx.estimated
-    if breakdown is None or tx.finished_at is None:
+    if breakdown is None:
         raise NothingToReprint(f"{tx.tx_id} has no settlement to print")
-    original = datetime.fromtimestamp(tx.finished_at)
+    # completed offline, a sale is final only once reconciled: until then, when it changed
+    original = datetime.fromtimestamp(tx.finished_at or tx.updated_at)
     return replace(_receipt(tx, breakdown, channel, institution, printed_at), copy_of=original)
 
 
