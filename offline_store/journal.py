@@ -267,6 +267,31 @@ class Journal:
         )
         return [self._transaction(row) for row in rows]
 
+    def finished_for_person(
+        self, person_key: str, since: float, states: Iterable[TxState]
+    ) -> list[Transaction]:
+        """One person's transactions in `states` that finished (or, completed offline and not
+        final yet, last changed) at or after `since`, newest first: a kiosk's "today's
+        payments" (the person key, never the ID number, is asked)."""
+        wanted = [TxState(s).value for s in states]
+        marks = ",".join("?" * len(wanted))
+        rows = self.database.query(
+            f"SELECT * FROM transactions WHERE person_key = ?"
+            f" AND COALESCE(finished_at, updated_at) >= ? AND state IN ({marks})"
+            f" ORDER BY COALESCE(finished_at, updated_at) DESC",
+            (person_key, since, *wanted),
+        )
+        return [self._transaction(row) for row in rows]
+
+    def record_reprint(self, tx_id: str, *, by_tx_id: str, terminal_id: str) -> None:
+        """Audit a receipt printed again as a copy: which transaction's, asked for in which
+        session (`by_tx_id`, the patient identified again), at which terminal."""
+        now = self._clock()
+        details = {"by_tx_id": by_tx_id, "terminal_id": terminal_id}
+        with self.database.write() as conn:
+            _current_state(conn, tx_id)  # the transaction must exist
+            audit.append(conn, "receipt.reprinted", at=now, tx_id=tx_id, details=details)
+
     def record_rx_review(
         self, tx_id: str, *, hi_rxno: str, accepted: bool, reason: str, phar_code: str
     ) -> None:

@@ -180,3 +180,44 @@ class QrCollector:
                 attempt.timeout,
             )
         )
+
+
+class FakeServices:
+    """The kiosk's services answering with the sample's data; `error` makes the next call
+    fail with it (a service that is down, a query that is refused, a printer out of paper)."""
+
+    has_registration = True
+    has_prescriptions = True
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, ...]] = []
+        self.error: Exception | None = None
+
+    def _answer(self, *call: str) -> None:
+        self.calls.append(call)
+        error, self.error = self.error, None
+        if error is not None:
+            raise error
+
+    def departments(self) -> list[Any]:
+        self._answer("departments")
+        return list(sample.DEPARTMENTS)
+
+    def register(self, tx_id: str, dr_code: str, period: str) -> HisOrder:
+        self._answer("register", tx_id, dr_code, period)
+        return sample.REGISTRATION
+
+    def paid_today(self, tx_id: str) -> list[Any]:
+        self._answer("paid_today", tx_id)
+        return list(sample.PAID_TODAY)
+
+    def reprint(self, tx_id: str, of_tx_id: str) -> None:
+        self._answer("reprint", tx_id, of_tx_id)
+
+    def prescriptions(self, tx_id: str) -> list[Any]:
+        self._answer("prescriptions", tx_id)
+        return list(sample.PRESCRIPTIONS)
+
+    def prices(self, text: str) -> Any:
+        self._answer("prices", text)
+        return sample.PRICES

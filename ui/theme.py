@@ -145,6 +145,8 @@ QPushButton[role="primary"] {{ background: {c(Role.PRIMARY)}; color: {c(Role.ON_
     font-weight: bold; }}
 QPushButton[role="key"] {{ min-width: {size.keypad_px}px; min-height: {size.keypad_px}px;
     font-size: {size.prompt_pt}pt; }}
+QPushButton:checked {{ background: {c(Role.PRIMARY)}; color: {c(Role.ON_PRIMARY)};
+    font-weight: bold; }}
 QPushButton:focus {{ outline: none; border: 4px solid {c(Role.FOCUS)}; }}
 QPushButton:disabled, QPushButton[role="primary"]:disabled {{
     background: {c(Role.SECONDARY)}; color: {c(Role.MUTED)}; font-weight: normal; }}

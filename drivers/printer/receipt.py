@@ -24,6 +24,9 @@ from kernel.money import Money, money_sum
 
 CHINESE_MODE = b"\x1c\x26"  # FS &: two-byte (GB18030) characters on
 ENCODING = "gb18030"
+TIME = "%Y-%m-%d %H:%M:%S"
+COPY_MARK = "** 重打 副本 **"
+COPY_NOTE = "本凭证为补打副本,不作重复缴费依据"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class Receipt:
     family_account: Money  # 共济账户支付
     channel_label: str  # "现金", "微信支付", "支付宝", ...
     channel: Money
+    # a copy printed again (补打): when the original was settled. A copy says so on the
+    # paper, under the title and at the end, so it is never taken for a second payment
+    copy_of: datetime | None = None
 
     @property
     def total(self) -> Money:
@@ -111,9 +117,15 @@ def layout(receipt: Receipt, printer: Any, width: int = 32) -> None:
     _line(printer, fit(receipt.institution, width // 2))
     printer.set(align="center", normal_textsize=True)
     _line(printer, "医保结算凭证")
+    if receipt.copy_of is not None:
+        printer.set(align="center", bold=True, double_height=True)
+        _line(printer, COPY_MARK)
+        printer.set(bold=False)
     printer.set(align="left", normal_textsize=True)
     _line(printer, rule)
-    _line(printer, two_sides("时间", receipt.printed_at.strftime("%Y-%m-%d %H:%M:%S"), width))
+    _line(printer, two_sides("时间", receipt.printed_at.strftime(TIME), width))
+    if receipt.copy_of is not None:
+        _line(printer, two_sides("原结算时间", receipt.copy_of.strftime(TIME), width))
     _line(printer, two_sides("姓名", mask_name(receipt.patient_name), width))
     _line(printer, two_sides("结算号", receipt.settlement_id, width))
     _line(printer, rule)
@@ -129,6 +141,8 @@ def layout(receipt: Receipt, printer: Any, width: int = 32) -> None:
     printer.set(align="center", normal_textsize=True)  # centres the native QR code too
     printer.qr(receipt.settlement_id, native=True, size=6)
     _line(printer, "请妥善保管本凭证")
+    if receipt.copy_of is not None:
+        _line(printer, COPY_NOTE)
     printer.cut()
 
 

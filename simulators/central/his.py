@@ -23,8 +23,93 @@ Reply = tuple[int, dict[str, Any]]
 RXNO = re.compile(r"[A-Za-z0-9_-]{1,30}")
 
 
-def departments(world: World) -> Reply:
-    return 200, {"ok": True, "departments": world.departments}
+# today's visit numbers (号源) of every doctor: the session, its hours, how many patients
+SLOTS = (("am", "08:00-12:00", 20), ("pm", "14:00-17:30", 15))
+
+
+def departments(db: Database, world: World, now: datetime) -> Reply:
+    """The departments and doctors with each doctor's registration fee and today's numbers
+    left per session (a registration, paid or not, holds its number for the day)."""
+    conn = db.conn()
+    out = []
+    for dept in world.departments:
+        doctors = []
+        for doctor in dept["doctors"]:
+            slots = [
+                {"period": period, "hours": hours,
+                 "left": max(0, size - _booked(conn, doctor["dr_code"], period, now))}
+                for period, hours, size in SLOTS
+            ]
+            doctors.append({**doctor, "slots": slots})
+        out.append({**dept, "doctors": doctors})
+    return 200, {"ok": True, "departments": out}
+
+
+def register(db: Database, world: World, body: Any, now: datetime) -> Reply:
+    """A registration (挂号) for today: an unpaid order of the doctor's registration fee, paid
+    as any order is. The same person, doctor and session again answers the same order."""
+    if not isinstance(body, Mapping):
+        return 400, {"ok": False, "error": 'expected {"certno", "dr_code", "period"}'}
+    certno, dr_code, period = body.get("certno"), body.get("dr_code"), body.get("period")
+    if not isinstance(certno, str) or not 0 < len(certno) <= 18:
+        return 400, {"ok": False, "error": "certno (18 characters) is required"}
+    found = _doctor(world, dr_code)
+    if found is None:
+        return 404, {"ok": False, "error": f"unknown doctor {str(dr_code)[:20]}"}
+    sizes = {p: size for p, _, size in SLOTS}
+    if period not in sizes:
+        return 400, {"ok": False, "error": "period must be am or pm"}
+    dept, doctor = found
+    with db.write() as conn:
+        row = conn.execute("SELECT psn_no FROM persons WHERE certno = ?", (certno,)).fetchone()
+        if row is None:
+            return 404, {"ok": False, "error": "unknown person"}
+        same = conn.execute(
+            "SELECT body FROM his_orders WHERE certno = ? AND paid_setl_id IS NULL"
+            " AND json_extract(body, '$.registration.dr_code') = ?"
+            " AND json_extract(body, '$.registration.period') = ?"
+            " AND json_extract(body, '$.registration.date') = ?",
+            (certno, dr_code, period, f"{now:%Y-%m-%d}"),
+        ).fetchone()
+        if same is not None:
+            return 200, {"ok": True, "order": json.loads(same[0])}
+        if _booked(conn, dr_code, period, now) >= sizes[period]:
+            return 409, {"ok": False, "error": f"no numbers left for {dr_code} ({period})"}
+        seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM his_orders").fetchone()[0]
+        code = doctor["reg_med_list_codg"]
+        order = {
+            "rxno": f"REG{now:%Y%m%d}{seq:08d}",
+            "dept_code": dept["dept_code"],
+            "dept_name": dept["dept_name"],
+            "dr_code": doctor["dr_code"],
+            "dr_name": doctor["dr_name"],
+            "created": f"{now:%Y-%m-%d %H:%M:%S}",
+            "registration": {"dr_code": dr_code, "period": period, "date": f"{now:%Y-%m-%d}"},
+            "items": [{"med_list_codg": code, "name": world.catalogue[code].name,
+                       "pric": doctor["reg_fee"], "cnt": "1"}],
+        }
+        conn.execute(
+            "INSERT INTO his_orders (rxno, psn_no, certno, body) VALUES (?, ?, ?, ?)",
+            (order["rxno"], row[0], certno, json.dumps(order, ensure_ascii=False)),
+        )
+    return 200, {"ok": True, "order": order}
+
+
+def _doctor(world: World, dr_code: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    for dept in world.departments:
+        for doctor in dept["doctors"]:
+            if doctor["dr_code"] == dr_code:
+                return dept, doctor
+    return None
+
+
+def _booked(conn: sqlite3.Connection, dr_code: str, period: str, now: datetime) -> int:
+    return int(conn.execute(
+        "SELECT COUNT(*) FROM his_orders WHERE json_extract(body, '$.registration.dr_code') = ?"
+        " AND json_extract(body, '$.registration.period') = ?"
+        " AND json_extract(body, '$.registration.date') = ?",
+        (dr_code, period, f"{now:%Y-%m-%d}"),
+    ).fetchone()[0])
 
 
 def unpaid_orders(db: Database, certno: str) -> Reply:

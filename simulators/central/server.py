@@ -227,7 +227,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         if body is _INVALID:
             return
         if (method, path) == ("GET", "/his/departments"):
-            self._json(*his.departments(platform.world))
+            self._json(*his.departments(platform.db, platform.world, platform.clock.now()))
+        elif (method, path) == ("POST", "/his/registrations"):
+            self._json(*his.register(platform.db, platform.world, body, platform.clock.now()))
         elif (method, path) == ("GET", "/his/orders"):
             self._json(*his.unpaid_orders(platform.db, _param(query, "certno")))
         elif (method, path) == ("POST", "/his/orders/paid"):

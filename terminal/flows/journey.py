@@ -41,7 +41,8 @@ from terminal.flows.checkout import (
     SettlementRefused,
 )
 from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
-from terminal.his import HisOrder
+from terminal.flows.kiosk_services import MyPrescription, PaidToday, Services, notice_of
+from terminal.his import Department, HisOrder
 from terminal.payment.errors import (
     InvalidPaymentCode,
     PaymentCancelled,
@@ -219,6 +220,12 @@ class Step(StrEnum):
     PENDING = "pending"
     FAILED = "failed"
     STILL_THERE = "still_there"
+    # the services beside paying (their work: terminal/flows/kiosk_services.py)
+    REGISTER = "register"  # 挂号: department, doctor and session
+    REGISTERING = "registering"  # taking the number; then paid as an order (PRESETTLING...)
+    PAID_TODAY = "paid_today"  # 当日缴费记录, and a receipt printed again as a copy
+    MY_RX = "my_rx"  # 我的处方, each drug's prices at pharmacies
+    PRICES = "prices"  # 药价查询: from the welcome screen, nobody identified
 
 
 # Steps where money may be moving: no idle timeout, and no cancel by a pulled-out card.
@@ -267,6 +274,16 @@ class Event(StrEnum):
     STILL_HERE = "still_here"
     IDLE = "idle"
     EXPIRED = "expired"  # a step's own deadline
+    # the services beside paying
+    REGISTER_CHOSEN = "register_chosen"
+    DOCTOR_CHOSEN = "doctor_chosen"  # payload: (dr_code, period)
+    REGISTERED = "registered"  # the registration order taken (set in the view)
+    PAID_TODAY_CHOSEN = "paid_today_chosen"
+    REPRINT = "reprint"  # payload: the tx_id of one of today's payments
+    MY_RX_CHOSEN = "my_rx_chosen"
+    PRICES_CHOSEN = "prices_chosen"
+    PRICE_QUERY = "price_query"  # payload: the text typed, or an EAN scanned
+    BACK = "back"
 
 
 _PATIENT_STEPS = tuple(s for s in Step if s not in MONEY_STEPS and s is not Step.WELCOME)
@@ -304,6 +321,19 @@ TRANSITIONS: dict[tuple[Step, Event], Step] = {
     (Step.SETTLING, Event.PENDING): Step.PENDING,
     (Step.DONE, Event.PAPER_OUT): Step.PAPER_OUT,
     (Step.STILL_THERE, Event.EXPIRED): Step.WELCOME,
+    # the services beside paying: from the orders screen (the patient's home once
+    # identified) and back to it; a registration goes on as an order is paid
+    (Step.ORDERS, Event.REGISTER_CHOSEN): Step.REGISTER,
+    (Step.REGISTER, Event.DOCTOR_CHOSEN): Step.REGISTERING,
+    (Step.REGISTERING, Event.REGISTERED): Step.PRESETTLING,
+    (Step.REGISTERING, Event.BACK): Step.REGISTER,  # no number taken: the notice says why
+    (Step.ORDERS, Event.PAID_TODAY_CHOSEN): Step.PAID_TODAY,
+    (Step.PAID_TODAY, Event.REPRINT): Step.PAID_TODAY,
+    (Step.ORDERS, Event.MY_RX_CHOSEN): Step.MY_RX,
+    (Step.WELCOME, Event.PRICES_CHOSEN): Step.PRICES,
+    (Step.PRICES, Event.PRICE_QUERY): Step.PRICES,
+    (Step.PRICES, Event.BACK): Step.WELCOME,
+    **{(s, Event.BACK): Step.ORDERS for s in (Step.REGISTER, Step.PAID_TODAY, Step.MY_RX)},
 }
 for _step in Step:
     if _step not in (Step.WELCOME, *FINAL_STEPS):
@@ -345,6 +375,17 @@ class View:
     resume: Step | None = None  # where "still here" returns to
     deadline: float | None = None  # monotonic; the page's countdown shows it
     deadline_total: float = 0.0
+    # the services beside paying; None: still being looked up
+    registration_offered: bool = False
+    rx_offered: bool = False
+    departments: tuple[Department, ...] | None = field(default=None, repr=False)
+    paid_today: tuple[PaidToday, ...] | None = field(default=None, repr=False)
+    reprinted: str = ""  # the payment whose copy was just printed
+    prescriptions: tuple[MyPrescription, ...] | None = field(default=None, repr=False)
+    price_query: str = field(default="", repr=False)
+    prices: Any = field(default=None, repr=False)  # terminal.rx.prices.PriceAnswer
+    notice: str = ""  # a service's problem, as a kind its page words (kiosk_services.Notice)
+    busy: bool = False  # a service's work is under way: the page's actions wait
 
 
 Listener = Callable[[View], None]
@@ -363,6 +404,7 @@ class Journey:
         make_collector: CollectorFactory | None = None,
         print_receipt: Callable[[CheckoutOutcome, PayMethod | None], None] | None = None,
         print_slip: Callable[[View], None] | None = None,
+        services: Services | None = None,
         clock: Callable[[], float],
     ) -> None:
         self._checkout = checkout
@@ -372,6 +414,9 @@ class Journey:
         self._make_collector = make_collector
         self._print = print_receipt
         self._print_slip = print_slip
+        self._services = services
+        self._doctor: tuple[str, str] = ("", "")
+        self._reprint = ""
         self._clock = clock
         self._session: CheckoutSession | None = None
         self._credential: Credential | None = None
@@ -468,6 +513,12 @@ class Journey:
             self._paycode = str(payload)
         elif event is Event.MULAID_ACCEPT:
             self._set(mulaid_used=True)
+        elif event is Event.DOCTOR_CHOSEN:
+            self._doctor = (str(payload[0]), str(payload[1]))
+        elif event is Event.REPRINT:
+            self._reprint = str(payload)
+        elif event is Event.PRICE_QUERY:
+            self._set(price_query=str(payload), prices=None)
 
     def _enter(self, step: Step, **changes: Any) -> None:
         if step is Step.WELCOME:
@@ -503,6 +554,7 @@ class Journey:
         self._pin = None
         self._paycode = ""
         self._billed = False
+        self._doctor, self._reprint = ("", ""), ""
         self._confirmed = threading.Event()
         self._pending = None
         self._pay_cancel = None
@@ -571,7 +623,7 @@ class Journey:
     def _identify(self) -> None:
         credential = self._credential
         assert credential is not None
-        checkout, kind = self._checkout, self.settings.kind
+        checkout, kind, services = self._checkout, self.settings.kind, self._services
 
         def identify() -> tuple[CheckoutSession, IdentifiedPerson | None, list[HisOrder]]:
             session = checkout.begin(kind)
@@ -590,6 +642,8 @@ class Journey:
             self._set(
                 person=person, orders=tuple(orders), credential_kind=credential.kind,
                 reference=session.tx_id, offline=session.offline,
+                registration_offered=services is not None and services.has_registration,
+                rx_offered=services is not None and services.has_prescriptions,
             )
             self.send(Event.IDENTIFIED)
 
@@ -703,6 +757,75 @@ class Journey:
         self._runner.run(lambda: printer(view), on_done=lambda _: printed(True),
                          on_error=failed, timeout=self.settings.wait_s, waiting_for="print")
 
+    # ---- the services beside paying (kiosk_services.py does the work) ---------------------
+
+    def _lookup(
+        self, fn: Callable[[Services], Any], done: Callable[[Any], None], waiting_for: str,
+        failed_to: Event | None = None,
+    ) -> None:
+        """A service's work that keeps the patient on the step: its answer goes to `done`,
+        a failure becomes a notice on the same screen (or on the step `failed_to` leads
+        back to), never the failure slip: no money is involved."""
+        step, services = self.view.step, self._services
+        if services is None:
+            self._set(notice="unavailable")
+            return
+        self._set(busy=True, notice="")
+
+        def on_done(result: Any) -> None:
+            if self.view.step is step:
+                self._pending = None
+                self._set(busy=False)
+                done(result)
+
+        def on_error(error: Exception) -> None:
+            if self.view.step is step:
+                self._pending = None
+                log.warning("%s failed: %s", waiting_for, error)
+                if failed_to is not None:
+                    self.send(failed_to)
+                self._set(busy=False, notice=notice_of(error))
+
+        self._pending = self._runner.run(
+            lambda: fn(services), on_done=on_done, on_error=on_error,
+            timeout=self.settings.wait_s, waiting_for=waiting_for,
+        )
+
+    def _departments(self) -> None:
+        self._lookup(lambda s: tuple(s.departments()),
+                     lambda found: self._set(departments=found), "departments")
+
+    def _register(self) -> None:
+        tx_id, (dr_code, period) = self.view.reference, self._doctor
+
+        def registered(order: HisOrder) -> None:
+            self._set(orders=(order,), chosen=(order.rxno,))
+            self.send(Event.REGISTERED)
+
+        self._lookup(lambda s: s.register(tx_id, dr_code, period), registered, "register",
+                     failed_to=Event.BACK)
+
+    def _paid_today(self) -> None:
+        tx_id, of = self.view.reference, self._reprint
+        self._reprint = ""
+        if of:  # a copy of one of the listed payments; the list stays as it is
+            self._lookup(lambda s: s.reprint(tx_id, of), lambda _: self._set(reprinted=of),
+                         "reprint")
+        else:
+            self._lookup(lambda s: tuple(s.paid_today(tx_id)),
+                         lambda found: self._set(paid_today=found), "paid_today")
+
+    def _my_rx(self) -> None:
+        tx_id = self.view.reference
+        self._lookup(lambda s: tuple(s.prescriptions(tx_id)),
+                     lambda found: self._set(prescriptions=found), "prescriptions")
+
+    def _prices(self) -> None:
+        text = self.view.price_query
+        if text:
+            self._lookup(lambda s: s.prices(text), lambda answer: self._set(prices=answer),
+                         "prices")
+
     def _require_session(self) -> CheckoutSession:
         if self._session is None:
             raise NoSession()
@@ -770,7 +893,9 @@ def _cancel_quietly(session: CheckoutSession, reason: str) -> None:
         log.debug("cancel of %s after a failure: %s", session.tx_id, err)
 
 
-_WORK_STEPS = frozenset({Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING})
+_WORK_STEPS = frozenset(
+    {Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING, Step.REGISTERING}
+)
 _IDLE_DEADLINE_STEPS = frozenset(
     s for s in Step
     if s not in MONEY_STEPS and s not in _WORK_STEPS and s not in NOTICE_STEPS
@@ -784,6 +909,11 @@ _ENTER: dict[Step, Callable[[Journey], None]] = {
     Step.PAYING: Journey._pay,
     Step.SETTLING: Journey._settle,
     **{step: Journey._slip for step in SLIP_STEPS},
+    Step.REGISTER: Journey._departments,
+    Step.REGISTERING: Journey._register,
+    Step.PAID_TODAY: Journey._paid_today,
+    Step.MY_RX: Journey._my_rx,
+    Step.PRICES: Journey._prices,
 }
 
 

@@ -24,7 +24,7 @@ PAYMENT_CODES = frozenset({ScanKind.PAYMENT_WECHAT, ScanKind.PAYMENT_ALIPAY})
 
 def journey_event(event: DeviceEvent) -> tuple[Event, Any] | None:
     """The journey's event (and payload) for a device event; None for one it ignores (a
-    barcode, a status change: the diagnostics show those)."""
+    traceability code, a status change: the diagnostics show those)."""
     if isinstance(event, CardInserted):
         return Event.CARD_INSERTED, None
     if isinstance(event, CardRemoved):
@@ -34,6 +34,8 @@ def journey_event(event: DeviceEvent) -> tuple[Event, Any] | None:
             return Event.SCANNED, Credential(CredentialKind.VOUCHER, event.scan.text)
         if event.scan.kind in PAYMENT_CODES:
             return Event.PAYCODE_SCANNED, event.scan.text
+        if event.scan.kind is ScanKind.EAN13:  # a drug's box: only the price query hears it
+            return Event.PRICE_QUERY, event.scan.text
         return None
     if isinstance(event, IdCardPlaced):
         card = event.card

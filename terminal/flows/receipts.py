@@ -7,11 +7,24 @@ platform's actual split, or the offline estimate), its items the journalled bill
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from drivers.printer.receipt import Receipt, ReceiptItem, Slip
+from kernel.breakdown import Breakdown
+from kernel.errors import MedtermError
+from kernel.records import Transaction
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutOutcome
+
+
+class NothingToReprint(MedtermError):
+    code = "E920"
+    message_zh = "这笔缴费没有可补打的凭证"
+    message_en = "this payment has no settlement receipt to print again"
+    action = "Choose a settled payment from today's list, or ask at the staffed window."
+    action_zh = "请从当日缴费记录中选择已结算的一笔,或到人工窗口咨询。"
+
 
 CHANNEL_LABELS = {
     "qr": "扫码支付",
@@ -33,8 +46,26 @@ def receipt_of(
 ) -> Receipt:
     """The receipt of a finished checkout: its bill's items and who paid them (`channel`:
     how the self-pay part was taken)."""
-    tx = outcome.transaction
-    breakdown = outcome.breakdown
+    return _receipt(outcome.transaction, outcome.breakdown, channel, institution, printed_at)
+
+
+def copy_of(
+    tx: Transaction, channel: str | None, institution: str, printed_at: datetime
+) -> Receipt:
+    """The receipt of a transaction settled earlier, printed again and marked as a copy:
+    the split the journal holds (the platform's actual one, else the offline estimate)."""
+    breakdown = tx.actual or tx.estimated
+    if breakdown is None:
+        raise NothingToReprint(f"{tx.tx_id} has no settlement to print")
+    # completed offline, a sale is final only once reconciled: until then, when it changed
+    original = datetime.fromtimestamp(tx.finished_at or tx.updated_at)
+    return replace(_receipt(tx, breakdown, channel, institution, printed_at), copy_of=original)
+
+
+def _receipt(
+    tx: Transaction, breakdown: Breakdown, channel: str | None, institution: str,
+    printed_at: datetime,
+) -> Receipt:
     lines = [BillLine.from_json(line) for line in tx.bill or ()]
     label = CHANNEL_LABELS.get(channel or "", "自付")
     return Receipt(

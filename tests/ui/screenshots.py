@@ -84,10 +84,19 @@ def main(out: Path) -> int:
                     view = dataclasses.replace(view, reason=REFUSED_REASON)
                 elif step is Step.PIN and not elder:
                     view = dataclasses.replace(view, tries_left=None)
-                window.render(view)
-                settle(app)
+                elif step is Step.PRICES:  # from the welcome screen: nobody identified
+                    view = dataclasses.replace(view, person=None)
+                elif step is Step.PAID_TODAY:  # a copy just printed
+                    view = dataclasses.replace(view, reprinted=sample.PAID_TODAY[0].tx_id)
                 mode = "elder" if elder else "normal"
-                window.grab().save(str(out / f"{step.value}-{language.value}-{mode}.png"))
+                shots = [(step.value, view)]
+                if step is Step.PRICES:  # and a query that is none of name, initials, barcode
+                    shots.append(("prices_invalid", dataclasses.replace(
+                        view, price_query="%%%", prices=None, notice="query_invalid")))
+                for name, shown in shots:
+                    window.render(shown)
+                    settle(app)
+                    window.grab().save(str(out / f"{name}-{language.value}-{mode}.png"))
         window.shutdown()
         bridge.shutdown()
     translations.switch(i18n.Language.ZH_CN)

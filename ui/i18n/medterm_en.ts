@@ -239,22 +239,22 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk/window.py" line="190"/>
+        <location filename="../kiosk/window.py" line="195"/>
         <source>医保平台暂时无法连接:现在无法办理医保缴费,请稍后再试或到人工窗口。</source>
         <translation>The insurance platform cannot be reached: insurance payments are not possible now. Please try again later or go to the staffed window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="192"/>
+        <location filename="../kiosk/window.py" line="197"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,先全额自费缴费,联网后自动补办医保结算并退回医保部分。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay the whole bill now; the insurance part is settled and paid back once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="196"/>
+        <location filename="../kiosk/window.py" line="201"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,按预估金额先付个人部分,联网后以医保平台结算为准。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay your estimated part now; the platform&apos;s settlement decides once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="204"/>
+        <location filename="../kiosk/window.py" line="209"/>
         <source>待上传医保记录 {count} 笔,联网后自动上传</source>
         <translation>{count} insurance records wait to be sent; they are sent when the platform is reachable</translation>
     </message>
@@ -305,6 +305,91 @@
         <location filename="../kiosk/mulaid.py" line="56"/>
         <source>同意使用</source>
         <translation>Yes, use it</translation>
+    </message>
+</context>
+<context>
+    <name>MyRxPage</name>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="69"/>
+        <source>我的电子处方</source>
+        <translation>My e-prescriptions</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="72"/>
+        <source>正在查询您的处方和各药店价格,请稍候</source>
+        <translation>Looking up your prescriptions and the pharmacies&apos; prices, please wait</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="74"/>
+        <source>处方流转平台上没有查到您的电子处方。</source>
+        <translation>No e-prescription of yours was found at the prescription centre.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="76"/>
+        <source>药店价格仅供参考,以购药时为准。</source>
+        <translation>Pharmacy prices are for reference; the price when you buy applies.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="81"/>
+        <source>有效</source>
+        <translation>valid</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="81"/>
+        <source>已撤销</source>
+        <translation>revoked</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="82"/>
+        <source>已过期</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="85"/>
+        <source>未取药</source>
+        <translation>not dispensed</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="85"/>
+        <source>药店审核中</source>
+        <translation>under review at a pharmacy</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="86"/>
+        <source>已取药</source>
+        <translation>dispensed</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="89"/>
+        <source>{hospital} · {doctor}  {status} · {use}
+有效期至 {until}</source>
+        <translation>{hospital} · {doctor}  {status} · {use}
+valid until {until}</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="93"/>
+        <source>{drug}:以下药店有售</source>
+        <translation>{drug}: sold at these pharmacies</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="94"/>
+        <source>{drug}:暂未查到药店价格</source>
+        <translation>{drug}: no pharmacy prices found yet</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="97"/>
+        <source>{pharmacy}  {price} 元  {level}</source>
+        <translation>{pharmacy}  {price} yuan  {level}</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="99"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/my_rx.py" line="100"/>
+        <source>退出</source>
+        <translation>Exit</translation>
     </message>
 </context>
 <context>
@@ -424,29 +509,99 @@ Go to the staffed window with this slip; do not pay again.</translation>
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../kiosk/orders.py" line="50"/>
+        <location filename="../kiosk/orders.py" line="65"/>
         <source>请选择要缴费的项目</source>
         <translation>Choose what to pay</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="51"/>
+        <location filename="../kiosk/orders.py" line="66"/>
         <source>没有查到待缴费的项目。如有疑问,请到人工窗口咨询。</source>
         <translation>No unpaid orders were found. If in doubt, ask at the staffed window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="54"/>
+        <location filename="../kiosk/orders.py" line="69"/>
         <source>{dept} · {doctor}  共 {count} 项  {amount} 元</source>
         <translation>{dept} · {doctor}  {count} items  {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="60"/>
+        <location filename="../kiosk/orders.py" line="75"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="61"/>
+        <location filename="../kiosk/orders.py" line="76"/>
         <source>下一步</source>
         <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/orders.py" line="77"/>
+        <source>挂号</source>
+        <translation>Register for a visit</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/orders.py" line="78"/>
+        <source>当日缴费记录 / 补打凭条</source>
+        <translation>Today&apos;s payments / reprint</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/orders.py" line="79"/>
+        <source>我的处方</source>
+        <translation>My prescriptions</translation>
+    </message>
+</context>
+<context>
+    <name>PaidTodayPage</name>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="54"/>
+        <source>当日缴费记录</source>
+        <translation>Today&apos;s payments</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="57"/>
+        <source>正在查询,请稍候</source>
+        <translation>Looking it up, please wait</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="59"/>
+        <source>今天没有查到您已结算的缴费。</source>
+        <translation>No settled payment of yours was found today.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="61"/>
+        <source>补打的凭条印有“重打 副本”,不作重复缴费依据。</source>
+        <translation>A reprinted receipt is marked as a copy; it is not a second payment.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="63"/>
+        <source>已补打凭条(副本),请从出纸口取走。</source>
+        <translation>The copy has been printed; please take it from the slot.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="68"/>
+        <source>{names} 等 {count} 项</source>
+        <translation>{names} and more, {count} items</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="70"/>
+        <source>{time}  {names}
+合计 {total} 元,个人支付 {own} 元</source>
+        <translation>{time}  {names}
+total {total} yuan, you paid {own} yuan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="72"/>
+        <source>补打凭条</source>
+        <translation>Print a copy</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="74"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/paid_today.py" line="75"/>
+        <source>退出</source>
+        <translation>Exit</translation>
     </message>
 </context>
 <context>
@@ -530,6 +685,192 @@ Go to the staffed window with this slip; do not pay again.</translation>
     </message>
 </context>
 <context>
+    <name>PricesPage</name>
+    <message>
+        <location filename="../kiosk/prices.py" line="106"/>
+        <source>药价查询:这种药在其他药店卖多少钱</source>
+        <translation>Drug prices: what this drug costs at other pharmacies</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="107"/>
+        <source>药品名称、拼音首字母或条形码(也可扫码)</source>
+        <translation>Drug name, pinyin initials or barcode (or scan it)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="108"/>
+        <source>查询内容</source>
+        <translation>Search text</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="109"/>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="110"/>
+        <source>重新输入</source>
+        <translation>Type again</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="115"/>
+        <source>正在查询,请稍候</source>
+        <translation>Looking it up, please wait</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="117"/>
+        <source>没有查到这种药的药店价格。</source>
+        <translation>No pharmacy prices were found for this drug.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="119"/>
+        <source>共 {count} 家药店有售,以下按价格从低到高,仅供参考。</source>
+        <translation>Sold at {count} pharmacies; cheapest first, for reference.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="126"/>
+        <source>药品</source>
+        <translation>Drug</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="126"/>
+        <source>药店</source>
+        <translation>Pharmacy</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="126"/>
+        <source>价格(元)</source>
+        <translation>Price (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="126"/>
+        <source>医保类别</source>
+        <translation>Insurance class</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/prices.py" line="132"/>
+        <source>返回首页</source>
+        <translation>Back to start</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPage</name>
+    <message>
+        <location filename="../kiosk/register.py" line="87"/>
+        <source>挂号:请选择科室和医生</source>
+        <translation>Register: choose a department and a doctor</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="91"/>
+        <source>正在为您挂号,请稍候</source>
+        <translation>Taking your number, please wait</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="93"/>
+        <source>正在查询今日号源</source>
+        <translation>Looking up today&apos;s numbers</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="95"/>
+        <source>挂号费由医保按规定报销,个人部分在下一步支付</source>
+        <translation>Insurance pays its share of the fee; you pay your part in the next step</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="100"/>
+        <source>{name}  {title}  挂号费 {fee} 元</source>
+        <translation>{name}  {title}  fee {fee} yuan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="102"/>
+        <source>上午</source>
+        <translation>Morning</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="102"/>
+        <source>下午</source>
+        <translation>Afternoon</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="106"/>
+        <source>{period} {hours}
+余 {left} 个号</source>
+        <translation>{period} {hours}
+{left} left</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="109"/>
+        <source>{period} {hours}
+已满</source>
+        <translation>{period} {hours}
+full</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="111"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/register.py" line="112"/>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+</context>
+<context>
+    <name>SearchKeyboard</name>
+    <message>
+        <location filename="../widgets/keyboard.py" line="41"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../widgets/keyboard.py" line="42"/>
+        <source>清空</source>
+        <translation>Clear</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceNotice</name>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="18"/>
+        <source>此项服务暂时无法使用,请稍后再试或到人工窗口咨询。</source>
+        <translation>This service is not available right now. Please try again later or ask at the staffed window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="21"/>
+        <source>无法按此内容查询。请输入药品名称、拼音首字母(如 AMXL)或 8 位、13 位条形码。</source>
+        <translation>This cannot be looked up. Type a drug's name, its pinyin initials (such as AMXL) or its 8- or 13-digit barcode.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="25"/>
+        <source>该医生本时段的号已挂满,请选择其他时段或医生。</source>
+        <translation>This doctor has no numbers left in this session. Please choose another session or doctor.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="26"/>
+        <source>打印机缺纸,凭条未能补打。请到人工窗口补打。</source>
+        <translation>The printer is out of paper; the copy was not printed. Please ask at the staffed window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="27"/>
+        <source>打印机故障,凭条未能补打。请到人工窗口补打。</source>
+        <translation>The printer failed; the copy was not printed. Please ask at the staffed window.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="56"/>
+        <source>甲类</source>
+        <translation>Class A</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="57"/>
+        <source>乙类</source>
+        <translation>Class B</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/service_parts.py" line="58"/>
+        <source>丙类(自费)</source>
+        <translation>Class C (self-paid)</translation>
+    </message>
+</context>
+<context>
     <name>StillTherePage</name>
     <message>
         <location filename="../kiosk/still_there.py" line="26"/>
@@ -596,42 +937,47 @@ Go to the staffed window with this slip; do not pay again.</translation>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../kiosk/welcome.py" line="31"/>
+        <location filename="../kiosk/welcome.py" line="33"/>
         <source>欢迎使用医保自助缴费</source>
         <translation>Welcome to insurance self-service payment</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="32"/>
+        <location filename="../kiosk/welcome.py" line="34"/>
         <source>请插入社保卡(芯片朝里)</source>
         <translation>Insert your social security card (chip first)</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="33"/>
+        <location filename="../kiosk/welcome.py" line="35"/>
         <source>或将医保电子凭证二维码对准扫描口</source>
         <translation>or hold your insurance e-voucher QR code to the scanner</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="34"/>
+        <location filename="../kiosk/welcome.py" line="36"/>
         <source>或将身份证放在感应区</source>
         <translation>or place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="35"/>
+        <location filename="../kiosk/welcome.py" line="37"/>
         <source>刷脸识别</source>
         <translation>Pay by face</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="36"/>
+        <location filename="../kiosk/welcome.py" line="38"/>
+        <source>药价查询</source>
+        <translation>Drug prices</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/welcome.py" line="39"/>
         <source>English</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="37"/>
+        <location filename="../kiosk/welcome.py" line="40"/>
         <source>标准模式</source>
         <translation>Standard mode</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="37"/>
+        <location filename="../kiosk/welcome.py" line="40"/>
         <source>长辈模式(大字)</source>
         <translation>Elder mode (large text)</translation>
     </message>

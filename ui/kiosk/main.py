@@ -28,7 +28,10 @@ from terminal.flows.checkout import CheckoutOutcome
 from terminal.flows.collectors import collector_factory
 from terminal.flows.journey import Journey, JourneySettings, PayMethod, View
 from terminal.flows.journey_devices import CardCredentials, feeder
+from terminal.flows.kiosk_services import KioskServices
 from terminal.flows.receipts import receipt_of, slip_of
+from terminal.rx.client import RxClient
+from terminal.rx.prices import PriceClient
 from ui.app import Look, start
 from ui.bridge import Bridge, BridgeRunner, Worker
 from ui.i18n import Language
@@ -77,6 +80,8 @@ class KioskCore:
         self.bridge = bridge
         self.printer: ReceiptPrinter | None = first(devices, ReceiptPrinter)
         card: SocialSecurityCardReader | None = first(devices, SocialSecurityCardReader)
+        self._unsubscribe: list[Callable[[], None]] = []
+        self.services = self._services()
         self.journey = Journey(
             terminal.saga,
             BridgeRunner(bridge),
@@ -85,11 +90,11 @@ class KioskCore:
             make_collector=collector_factory(terminal.channels),
             print_receipt=self._print_receipt if self.printer is not None else None,
             print_slip=self._print_slip if self.printer is not None else None,
+            services=self.services,
             clock=clock,
         )
         self.link = LinkChange(LinkState.ONLINE, 0)
         self.link_listeners: list[Callable[[LinkChange], None]] = [self._link_to_journey]
-        self._unsubscribe: list[Callable[[], None]] = []
         feed = feeder(self.journey)
         for device in devices.values():
             self._unsubscribe.append(bridge.relay(device.subscribe, feed))
@@ -108,6 +113,31 @@ class KioskCore:
             timeout=30.0,
             waiting_for="loading the QR code library",
             worker=Worker.IO,
+        )
+
+    def _services(self) -> KioskServices:
+        """Registration where the kiosk has an HIS, the prescription centre where the
+        platform keys are configured (a hospital's kiosk asks it as the hospital), the
+        price service beside the platform, copies on the receipt printer."""
+        terminal, config = self.terminal, self.terminal.config
+        platform = config.platform
+        rx = terminal.rx
+        if rx is None and platform.private_key_hex and platform.platform_public_keys:
+            rx = RxClient.from_config(config)
+            self._unsubscribe.append(rx.close)
+        prices = PriceClient(
+            platform.base_url, timeout=(platform.connect_timeout, platform.read_timeout)
+        )
+        self._unsubscribe.append(prices.close)
+        printer = self.printer
+        return KioskServices(
+            terminal.journal,
+            his=terminal.saga.his,
+            rx=rx,
+            prices=prices,
+            print_receipt=printer.print_receipt if printer is not None else None,
+            institution=config.terminal.fixmedins_name,
+            terminal_id=config.terminal.terminal_id,
         )
 
     # ---- the platform link and the queue ------------------------------------------------

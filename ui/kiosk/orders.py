@@ -1,9 +1,10 @@
 """The person's unpaid orders from the HIS, one group per visit (department and doctor),
-each with its amount; all are chosen at first, a tap takes one out."""
+each with its amount; all are chosen at first, a tap takes one out. The patient's home once
+identified: the other services (register, today's payments, my prescriptions) start here."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from kernel.money import money_sum
 from terminal.flows.bill import lines_from_orders
@@ -11,6 +12,7 @@ from terminal.flows.journey import Event, Step, View
 from terminal.his import HisOrder
 from ui.kiosk.pages import Page, page_for
 from ui.widgets import identify, label
+from ui.widgets.buttons import BigButton
 
 
 def order_total(order: HisOrder) -> str:
@@ -29,11 +31,24 @@ class OrdersPage(Page):
         self.list_layout = QVBoxLayout(self.list)
         self.body.addWidget(self.list)
         self.body.addStretch(1)
+        self.services = QHBoxLayout()
+        self.register = self._service("register", Event.REGISTER_CHOSEN)
+        self.paid_today = self._service("paid-today", Event.PAID_TODAY_CHOSEN)
+        self.my_rx = self._service("my-rx", Event.MY_RX_CHOSEN)
+        self.body.addLayout(self.services)
         self.cancel = self.button("cancel", Event.CANCEL)
         self.next = self.button("next", None, "primary")
         self.next.clicked.connect(self._chosen)
 
+    def _service(self, name: str, event: Event) -> BigButton:
+        button = BigButton(f"orders-{name}")
+        button.clicked.connect(lambda: self.send(event))
+        self.services.addWidget(button)
+        return button
+
     def show_view(self, view: View) -> None:
+        self.register.setVisible(view.registration_offered)
+        self.my_rx.setVisible(view.rx_offered)
         for box, _ in self.boxes:
             box.setParent(None)  # out of the window at once, not at the next turn
             box.deleteLater()
@@ -59,6 +74,9 @@ class OrdersPage(Page):
             box.setAccessibleName(text)
         self.cancel.set_label(self.tr("取消"))
         self.next.set_label(self.tr("下一步"))
+        self.register.set_label(self.tr("挂号"))
+        self.paid_today.set_label(self.tr("当日缴费记录 / 补打凭条"))
+        self.my_rx.set_label(self.tr("我的处方"))
         self._update()
 
     def _update(self) -> None:

@@ -10,10 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kernel.breakdown import Breakdown
+from kernel.fees import ChargeLevel
 from kernel.money import Money
 from terminal.flows.identify import CredentialKind, IdentifiedPerson
 from terminal.flows.journey import PayMethod, View
-from terminal.his import HisItem, HisOrder
+from terminal.flows.kiosk_services import DrugOffers, MyPrescription, PaidToday
+from terminal.his import Department, Doctor, HisItem, HisOrder, Slot
+from terminal.rx.prices import Offer, PriceAnswer, PriceQuery, QueryKind
+from terminal.rx.records import RxStatus, RxSummary, RxUse
 
 PERSON = IdentifiedPerson(
     psn_no="44030000000000001010",
@@ -83,6 +87,42 @@ def breakdown() -> Breakdown:
 
 QR_URL = "https://paygate.example/qr/ORDER-20250301-0001"
 
+_SLOTS = (Slot("am", "08:00-12:00", 12), Slot("pm", "14:00-17:30", 0))
+DEPARTMENTS = (
+    Department("A01", "内科", (
+        Doctor("D0101", "陈建国", "主任医师", Money("50.00"), _SLOTS),
+        Doctor("D0102", "林小燕", "住院医师", Money("10.00"), _SLOTS),
+    )),
+    Department("A07", "儿科", (Doctor("D0701", "郑敏", "主治医师", Money("15.00"), _SLOTS),)),
+)
+REGISTRATION = HisOrder(
+    rxno="REG2025030100000007", dept_code="A01", dept_name="内科", dr_code="D0101",
+    dr_name="陈建国", items=(HisItem("REG03", "主任医师门诊诊察费", Money("50.00"), Decimal(1)),),
+)
+PAID_TODAY = (
+    PaidToday("TX-20250301-0031", 1740806400.0, ("硝酸甘油片", "美托洛尔缓释片"),
+              Money("72.10"), Money("30.00"), "S20250301000101"),
+    PaidToday("TX-20250301-0017", 1740799200.0, ("普通门诊诊察费",), Money("10.00"),
+              Money("0.00"), "S20250301000077"),
+)
+
+
+def _offer(pharmacy: str, price: str, level: ChargeLevel = ChargeLevel.CLASS_A) -> Offer:
+    return Offer("XC01DAA001", "硝酸甘油片", "0.5mg*100片", "6901234567892", level,
+                 "P4403" + price.replace(".", ""), pharmacy, Money(price), None)
+
+
+OFFERS = (_offer("康民大药房(福田店)", "11.90"), _offer("益寿堂药店", "12.50"),
+          _offer("仁和大药房", "13.20"))
+PRICES = PriceAnswer(PriceQuery(QueryKind.INITIALS, "XSGYP"), 1, 3, OFFERS)
+PRESCRIPTIONS = (
+    MyPrescription(
+        RxSummary("HRX2025030100012", "示例市第二人民医院", "李医生", "2025-03-01 09:12:00",
+                  "2025-03-04 09:12:00", RxStatus.VALID, RxUse.UNUSED, ("硝酸甘油片",)),
+        (DrugOffers("硝酸甘油片", OFFERS),),
+    ),
+)
+
 
 def view() -> View:
     """Every field a page may show filled in (the screenshots, the window's warm-up)."""
@@ -91,4 +131,21 @@ def view() -> View:
         person=PERSON, credential_kind=CREDENTIAL_KIND, orders=ORDERS, breakdown=b,
         due=b.psn_cash_pay, method=PayMethod.QR, qr_url=QR_URL, tries_left=2,
         reference="TX-20250301-0042", deadline_total=120.0,
+        registration_offered=True, rx_offered=True, departments=DEPARTMENTS,
+        paid_today=PAID_TODAY, prescriptions=PRESCRIPTIONS, price_query="XSGYP", prices=PRICES,
     )
+
+
+def service_words() -> tuple[str, ...]:
+    """The services' data the sample view shows as given (names of departments, doctors,
+    hospitals, pharmacies, drugs): what a check for untranslated words leaves out."""
+    words: list[str] = []
+    for dept in DEPARTMENTS:
+        words.append(dept.dept_name)
+        words += [w for d in dept.doctors for w in (d.dr_name, d.title)]
+    words += [REGISTRATION.dept_name, REGISTRATION.dr_name]
+    words += [name for paid in PAID_TODAY for name in paid.items]
+    for rx in PRESCRIPTIONS:
+        words += [rx.summary.fixmedins_name, rx.summary.dr_name, *rx.summary.drug_names]
+    words += [w for o in OFFERS for w in (o.name, o.spec, o.fixmedins_name)]
+    return tuple(sorted(set(words), key=len, reverse=True))  # longest first: no half-words

@@ -1,6 +1,7 @@
 """Welcome: present any credential and it is detected without pressing anything (the card
 reader's monitor, the scanner, the ID card reader send their events to the journey); or
-choose face (刷脸). Language and elder mode are switched here."""
+choose face (刷脸), or look up drug prices (no identification needed). Language and elder
+mode are switched here."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class WelcomePage(Page):
             self.body.addWidget(way)
         self.body.addStretch(1)
         self.face = self.button("face", Event.FACE_CHOSEN, "primary")
+        self.prices = self.button("prices", Event.PRICES_CHOSEN)
         self.language = self.button("language", None)
         self.elder = self.button("elder", None)
 
@@ -33,6 +35,7 @@ class WelcomePage(Page):
         self.ways[1].setText(self.tr("或将医保电子凭证二维码对准扫描口"))
         self.ways[2].setText(self.tr("或将身份证放在感应区"))
         self.face.set_label(self.tr("刷脸识别"))
+        self.prices.set_label(self.tr("药价查询"))
         self.language.set_label(self.tr("English"))
         self.elder.set_label(self.tr("标准模式") if self.look.elder else self.tr("长辈模式(大字)"))
 

@@ -26,10 +26,14 @@ from ui.kiosk import (
     done,
     face,
     mulaid,
+    my_rx,
     notices,
     orders,
+    paid_today,
     pay,
     pin,
+    prices,
+    register,
     sample,
     still_there,
     wait,
@@ -42,6 +46,7 @@ from ui.widgets.identity import MaskedIdentity
 
 PAGE_MODULES = (
     breakdown, done, face, mulaid, notices, orders, pay, pin, still_there, wait, welcome,
+    register, paid_today, my_rx, prices,
 )
 TECHNICIAN_SEQUENCE = "Ctrl+Shift+F12, Ctrl+Shift+F12"
 TICK_MS = 200

@@ -29,6 +29,9 @@ FULL = View(
     step=Step.BREAKDOWN, person=sample.PERSON, orders=sample.ORDERS,
     breakdown=sample.breakdown(), due=sample.breakdown().psn_cash_pay, reference="TX-0001",
     method=PayMethod.QR, qr_url=sample.QR_URL, reason="参保人已停保", tries_left=2,
+    registration_offered=True, rx_offered=True, departments=sample.DEPARTMENTS,
+    paid_today=sample.PAID_TODAY, reprinted=sample.PAID_TODAY[0].tx_id,
+    prescriptions=sample.PRESCRIPTIONS, price_query="XSGYP", prices=sample.PRICES,
 )
 
 
@@ -120,7 +123,7 @@ def test_every_translatable_string_has_its_english(qtbot: QtBot, make_kiosk) -> 
             # the masked name); the words around it must be English
             for data in (FULL.reason, "中文", mask_name(sample.PERSON.name), *(
                 word for o in sample.ORDERS for word in (o.dept_name, o.dr_name)
-            )):
+            ), *sample.service_words()):
                 text = text.replace(data, "")
             chinese = [c for c in text if "\u4e00" <= c <= "\u9fff"]
             assert not chinese, f"untranslated on {step.value}: {text!r}"

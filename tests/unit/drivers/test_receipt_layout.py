@@ -90,3 +90,26 @@ def test_wrapped_lines_keep_every_character_within_the_width(text: str, width: i
     lines = wrap(text, width)
     assert "".join(lines) == text
     assert all(columns(line) <= width for line in lines)
+
+
+COPY = replace(RECEIPT, printed_at=datetime(2026, 11, 23, 15, 30, 0),
+               copy_of=datetime(2026, 11, 23, 12, 0, 0))
+COPY_GOLDEN = Path(__file__).parent / "golden" / "receipt_copy_58mm.hex"
+
+
+def test_a_copy_matches_the_golden_bytes() -> None:
+    assert receipt_bytes(COPY).hex() == COPY_GOLDEN.read_text().strip()
+
+
+def test_a_copy_is_marked_under_the_title_with_the_original_time_and_at_the_end() -> None:
+    data = receipt_bytes(COPY)
+    title = data.index("医保结算凭证".encode("gb18030"))
+    mark = data.index("** 重打 副本 **".encode("gb18030"))
+    assert title < mark < data.index("结算号".encode("gb18030"))
+    assert "原结算时间   2026-11-23 12:00:00".encode("gb18030") in data
+    assert "本凭证为补打副本".encode("gb18030") in data
+
+
+def test_an_original_receipt_carries_no_copy_mark() -> None:
+    data = receipt_bytes(RECEIPT)
+    assert "副本".encode("gb18030") not in data and "重打".encode("gb18030") not in data

@@ -1,0 +1,199 @@
+"""The services beside paying, as a patient uses them at the kiosk, on the real core: the
+platform simulator's HIS, prescription centre and price service (prices generated into its
+database), the journal, and the receipt printer on its device simulator. A registration is
+checked at `/_sim/settlements` against the amounts on screen; a copy of a receipt at the
+printer's captured bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from kiosk_steps import (
+    RESIDENT,
+    WAIT_MS,
+    assert_settled_as_shown,
+    choose_all_orders,
+    pay_by_phone,
+    press,
+    scan_voucher,
+    wait_for,
+)
+from PySide6.QtWidgets import QLabel, QLineEdit, QTableWidget
+from pytestqt.qtbot import QtBot
+from terminals import PERSONS, add_orders
+from widget_texts import all_texts
+
+from drivers.printer.receipt import COPY_MARK
+from kernel.masking import mask_name
+from simulators.central.testing import RunningSimulator, start_simulator
+from simulators.worlds.prices import write_prices
+from terminal.flows.journey import Event, Step
+
+RX_PATIENT = "44030000000000000003"  # 李秀英
+REPRINT_PATIENT = "44030000000000000005"  # 陈静: resident insurance, no personal account
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSimulator]:
+    """The platform simulator with drug prices at pharmacies in its database."""
+    folder = tmp_path_factory.mktemp("central-prices")
+    write_prices(folder / "central.db", pharmacies=20, drugs=100, stocked=60, seed=3)
+    sim = start_simulator(folder, db=folder / "central.db")
+    yield sim
+    sim.stop()
+
+
+def label_text(kiosk, ident: str) -> str:
+    found = kiosk.window.findChild(QLabel, ident)
+    return found.text() if found is not None and found.isVisibleTo(kiosk.window) else ""
+
+
+def shown_label(qtbot: QtBot, kiosk, ident: str) -> str:
+    """The text of a label once the screen draws it (rows come with the service's answer)."""
+    qtbot.waitUntil(lambda: bool(label_text(kiosk, ident)), timeout=WAIT_MS)
+    return label_text(kiosk, ident)
+
+
+def identified(qtbot: QtBot, kiosk, platform, psn_no: str) -> None:
+    scan_voucher(kiosk, platform, psn_no)
+    wait_for(qtbot, kiosk, Step.ORDERS)
+
+
+def test_a_registration_is_paid_with_insurance_and_settled_as_shown(
+    qtbot: QtBot, make_kiosk, platform, gateway, watchdog
+) -> None:
+    kiosk = make_kiosk()
+    identified(qtbot, kiosk, platform, RESIDENT)
+    watchdog.start()
+    press(kiosk, "orders-register")
+    wait_for(qtbot, kiosk, Step.REGISTER)
+    shown_label(qtbot, kiosk, "register-doctor-D0101")
+    press(kiosk, "register-dept-A01")
+    doctor = shown_label(qtbot, kiosk, "register-doctor-D0101")
+    assert "陈建国" in doctor and "50.00" in doctor
+    press(kiosk, "register-slot-D0101-am")
+    wait_for(qtbot, kiosk, Step.BREAKDOWN)
+    view = kiosk.journey.view
+    assert str(view.breakdown.medfee_sumamt) == "50.00"
+    assert [o.rxno[:3] for o in view.orders] == ["REG"]
+    press(kiosk, "breakdown-qr")
+    pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.DONE)
+    setlinfo = assert_settled_as_shown(kiosk, platform, RESIDENT)
+    assert setlinfo["medfee_sumamt"] == "50.00"
+    certno = PERSONS[RESIDENT]["certno"]
+    unpaid = platform.control("GET", f"/his/orders?certno={certno}")["orders"]
+    assert view.orders[0].rxno not in {o["rxno"] for o in unpaid}  # the HIS has it paid
+    departments = platform.control("GET", "/his/departments")["departments"]
+    slots = next(d for dept in departments for d in dept["doctors"] if d["dr_code"] == "D0101")
+    assert slots["slots"][0]["left"] == 19  # the number is taken
+
+
+def test_todays_payment_is_printed_again_marked_as_a_copy_and_audited(
+    qtbot: QtBot, make_kiosk, rig, platform, gateway
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    add_orders(platform, REPRINT_PATIENT)
+    identified(qtbot, kiosk, platform, REPRINT_PATIENT)
+    choose_all_orders(qtbot, kiosk)
+    press(kiosk, "breakdown-qr")
+    pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.DONE)
+    paid_tx, setl_id = kiosk.journey.view.reference, kiosk.journey.view.breakdown.setl_id
+    qtbot.waitUntil(lambda: setl_id.encode() in rig.printer_sim.received, timeout=WAIT_MS)
+    press(kiosk, "done-finish")
+    wait_for(qtbot, kiosk, Step.WELCOME)
+    rig.printer_sim.received.clear()
+
+    identified(qtbot, kiosk, platform, REPRINT_PATIENT)
+    press(kiosk, "orders-paid-today")
+    wait_for(qtbot, kiosk, Step.PAID_TODAY)
+    line = shown_label(qtbot, kiosk, "paid-today-line-0")
+    listed = kiosk.journey.view.paid_today
+    assert listed[0].tx_id == paid_tx  # newest first
+    assert str(listed[0].total) in line
+    press(kiosk, "paid-today-reprint-0")
+    mark = COPY_MARK.encode("gb18030")
+    qtbot.waitUntil(lambda: mark in rig.printer_sim.received, timeout=WAIT_MS)
+    assert setl_id.encode() in rig.printer_sim.received
+    shown_label(qtbot, kiosk, "paid-today-printed")
+    audit = kiosk.terminal.journal.database.query(
+        "SELECT tx_id, details FROM audit_log WHERE event = 'receipt.reprinted'"
+    )
+    assert [row["tx_id"] for row in audit] == [paid_tx]
+    rig.printer_sim.received.clear()
+    kiosk.journey.send(Event.REPRINT, "TX-OF-SOMEONE-ELSE")  # not on this person's list
+    shown_label(qtbot, kiosk, "paid-today-notice")
+    assert mark not in rig.printer_sim.received
+
+
+def test_my_prescriptions_show_the_prescription_and_pharmacies_cheapest_first(
+    qtbot: QtBot, make_kiosk, platform
+) -> None:
+    issued = platform.control("POST", "/_sim/his/prescriptions", {
+        "fixmedins_code": "H44030000001", "certno": PERSONS[RX_PATIENT]["certno"],
+        "dr_code": "D0101", "dr_name": "陈建国", "dept_name": "内科", "diag_code": "J06.9",
+        "diag_name": "急性上呼吸道感染",
+        "drugs": [{"med_list_codg": "X1", "name": "阿莫西林胶囊", "cnt": "2", "pric": "9.00"}],
+    })  # fmt: skip
+    kiosk = make_kiosk()
+    identified(qtbot, kiosk, platform, RX_PATIENT)
+    press(kiosk, "orders-my-rx")
+    wait_for(qtbot, kiosk, Step.MY_RX)
+    shown = shown_label(qtbot, kiosk, "my-rx-0")
+    (rx,) = kiosk.journey.view.prescriptions
+    assert rx.summary.hi_rxno == issued["hi_rxno"]
+    assert "有效" in shown and "未取药" in shown and rx.summary.fixmedins_name in shown
+    assert "阿莫西林胶囊" in label_text(kiosk, "my-rx-0-drug-0")
+    offers = rx.drugs[0].offers
+    assert offers and [o.price for o in offers] == sorted(o.price for o in offers)
+    first = label_text(kiosk, "my-rx-0-drug-0-offer-0")
+    assert str(offers[0].price) in first and "类" in first
+    kiosk.now += 91  # walked away: the idle wipe leaves the prescription in no widget
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.STILL_THERE), timeout=WAIT_MS)
+    kiosk.now += 11
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.WELCOME), timeout=WAIT_MS)
+    secrets = ("阿莫西林胶囊", mask_name(PERSONS[RX_PATIENT]["psn_name"]), str(offers[0].price))
+    assert [t for t in all_texts(kiosk.window) for s in secrets if s in t] == []
+
+
+def type_query(kiosk, text: str) -> None:
+    for key in text:
+        press(kiosk, f"prices-keyboard-key-{key}")
+
+
+def test_drug_prices_from_the_welcome_screen_list_pharmacies_cheapest_first(
+    qtbot: QtBot, make_kiosk, watchdog
+) -> None:
+    kiosk = make_kiosk()
+    watchdog.start()
+    press(kiosk, "welcome-prices")
+    wait_for(qtbot, kiosk, Step.PRICES)
+    type_query(kiosk, "AMXL")
+    assert kiosk.window.findChild(QLineEdit, "prices-query").text() == "AMXL"
+    press(kiosk, "prices-search")
+    table = kiosk.window.findChild(QTableWidget, "prices-results")
+    qtbot.waitUntil(lambda: table.isVisibleTo(kiosk.window) and table.rowCount() > 0,
+                    timeout=WAIT_MS)
+    prices = [Decimal(table.item(row, 2).text()) for row in range(table.rowCount())]
+    assert prices == sorted(prices)
+    assert all("阿莫西林" in table.item(row, 0).text() for row in range(table.rowCount()))
+    assert table.item(0, 3).text() in ("甲类", "乙类", "丙类(自费)")
+    assert kiosk.journey.view.person is None  # nobody was identified
+
+
+def test_a_garbage_price_query_says_what_to_type_on_screen(
+    qtbot: QtBot, make_kiosk
+) -> None:
+    kiosk = make_kiosk()
+    press(kiosk, "welcome-prices")
+    wait_for(qtbot, kiosk, Step.PRICES)
+    qtbot.keyClicks(kiosk.window.findChild(QLineEdit, "prices-query"), "%%%<script>")
+    press(kiosk, "prices-search")
+    notice = shown_label(qtbot, kiosk, "prices-notice")
+    assert "拼音首字母" in notice and "条形码" in notice
+    texts = " ".join(all_texts(kiosk.window.current_page()))
+    assert "Traceback" not in texts and "E820" not in texts
+    assert not kiosk.window.findChild(QTableWidget, "prices-results").isVisibleTo(kiosk.window)
