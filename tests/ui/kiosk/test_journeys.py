@@ -21,6 +21,7 @@ from terminal.flows.journey import Event, JourneySettings, Step
 
 EMPLOYED = "44030000000000000001"  # 张伟: employed, account 500, a version 3.00 card (PIN)
 RESIDENT = "44030000000000000002"  # 王芳: resident insurance, a 2.00 card
+GUO_XUE = "44030000000000000016"  # 郭雪: a parent's account for 共济 (balance 2000.00)
 DEMO_PAYCODE = "134567890123456789"  # a WeChat Pay code, as the patient's phone shows it
 WAIT_MS = 20_000
 
@@ -125,6 +126,27 @@ def test_an_id_card_on_the_reader_pays_by_credit(
     assert_settled_as_shown(kiosk, platform, RESIDENT)
     credit = [o for o in gateway.orders().values() if o["channel"] == "credit"]
     assert credit and credit[-1]["payer_ref"] == RESIDENT
+
+
+def test_a_family_account_accepted_is_in_the_breakdown_and_only_the_rest_is_charged(
+    qtbot: QtBot, make_kiosk, platform, gateway
+) -> None:
+    kiosk = make_kiosk()
+    add_orders(platform, GUO_XUE)
+    scan_voucher(kiosk, platform, GUO_XUE)
+    wait_for(qtbot, kiosk, Step.ORDERS)
+    press(kiosk, "orders-next")
+    wait_for(qtbot, kiosk, Step.MULAID)
+    press(kiosk, "mulaid-yes")
+    wait_for(qtbot, kiosk, Step.BREAKDOWN)
+    breakdown = kiosk.journey.view.breakdown
+    assert breakdown.acct_mulaid_pay and kiosk.journey.view.due == breakdown.psn_cash_pay
+    press(kiosk, "breakdown-qr")
+    order_no = pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.DONE)
+    setlinfo = assert_settled_as_shown(kiosk, platform, GUO_XUE)
+    assert setlinfo["acct_mulaid_pay"] == str(breakdown.acct_mulaid_pay)
+    assert gateway.orders()[order_no]["amount"] == setlinfo["psn_cash_pay"]  # not a cent more
 
 
 def test_a_wrong_pin_says_the_tries_left_and_the_card_counts_them(
