@@ -224,6 +224,15 @@ class AccessibleApp:
                     return node
         return None
 
+    def find_any(self, idents: tuple[str, ...]) -> str | None:
+        """Which of ``idents`` shows first in the tree (one walk: which page is on screen)."""
+        for node in self._walk(self.root):
+            with contextlib.suppress(Exception):
+                found = (node.get_accessible_id() or "").rsplit(".", 1)[-1]
+                if found in idents:
+                    return found
+        return None
+
     def wait_for(self, ident: str, timeout: float = 15.0) -> Any:
         end = time.monotonic() + timeout
         while True:
