@@ -279,6 +279,32 @@ def test_an_unknown_settlement_outcome_is_pending_with_a_slip_to_the_staffed_win
     assert "不要重复缴费" in kiosk.window.findChild(QLabel, "notice-slip").text()
 
 
+def test_a_settlement_the_platform_refuses_shows_its_reason_prints_a_slip_and_refunds(
+    qtbot: QtBot, make_kiosk, rig, platform, gateway
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    add_orders(platform, EMPLOYED)
+    settled_before = settlements_of(platform, EMPLOYED)
+    rig.scanner_sim.scan(voucher(platform, EMPLOYED))
+    choose_all_orders(qtbot, kiosk)
+    press(kiosk, "breakdown-qr")
+    reason = "基金支付超过年度最高支付限额 (the fund's annual limit is reached)"
+    rule = {"infno": "2207", "mode": "refuse", "count": 1, "err_msg": reason}
+    platform.control("POST", "/_sim/faults", {"rules": [rule]})  # after its 2206 passed
+    order_no = pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.REFUSED)
+    words = kiosk.window.findChild(QLabel, "notice-reason")
+    assert words.isVisibleTo(kiosk.window) and words.text() == reason
+    reference = kiosk.journey.view.reference
+    assert reference in kiosk.window.findChild(QLabel, "notice-slip").text()
+    qtbot.waitUntil(lambda: reference.encode() in rig.printer_sim.received, timeout=WAIT_MS)
+    order = gateway.orders()[order_no]
+    assert order["amount"] == str(kiosk.journey.view.due)  # the patient paid, and
+    assert order["refunded"] == order["amount"]  # the saga gave all of it back
+    assert settlements_of(platform, EMPLOYED) == settled_before
+    assert kiosk.terminal.journal.get(reference).state is TxState.CANCELLED
+
+
 def test_the_screen_never_stalls_while_the_platform_is_slow(
     qtbot: QtBot, make_kiosk, platform, gateway, watchdog
 ) -> None:
