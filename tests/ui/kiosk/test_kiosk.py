@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
@@ -164,6 +164,21 @@ def test_the_idle_wipe_leaves_the_patient_in_no_widget(
     qtbot.waitUntil(lambda: kiosk.window.shows(Step.WELCOME))
     leaks = [t for t in all_texts(kiosk.window) for s in secrets if s in t]
     assert leaks == []
+
+
+def test_a_touch_anywhere_on_the_window_starts_the_idle_time_again(
+    qtbot: QtBot, make_kiosk, platform
+) -> None:
+    kiosk = make_kiosk(idle_s=90, still_there_s=10)
+    to_breakdown(qtbot, kiosk, platform)
+    kiosk.now += 60
+    # a tap on no control, as the screen's driver delivers it: to the window, then its widget
+    qtbot.mouseClick(kiosk.window.windowHandle(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(640, 740))
+    assert kiosk.journey.view.deadline == kiosk.now + 90
+    kiosk.now += 61  # 121 s after the breakdown came, 61 after the tap
+    qtbot.wait(500)  # the window's ticker runs the idle clock
+    assert kiosk.journey.view.step is Step.BREAKDOWN
 
 
 def test_still_there_shows_its_countdown_and_a_touch_continues(
