@@ -24,10 +24,10 @@ from simulators.controls import ControlError, SimulatorControls
 from ui.demo.a11y import AccessibleApp, NotFound, press_key, screenshot, type_keys
 
 STEP_S = 20.0  # the longest one screen may take to appear
-PAY_S = 30.0  # the QR code to appear on the gateway
-# the kiosk's controls that leave a page back towards the start, tried after a failed journey
+PAY_S = 30.0  # the QR code to appear on the gateway (a screen may wait for both)
 # the pages the patient answers (the wait screen is watched, a notice ends the journey)
 PAGES = ("pin", "orders", "mulaid", "breakdown", "pay", "done", "notice", "wait")
+# the kiosk's controls that leave a page back towards the start, tried after a failed journey
 WAY_OUT = ("notice-finish", "done-finish", "pin-cancel", "orders-cancel", "breakdown-cancel",
            "pay-cancel", "wait-cancel", "face-back", "still-there-cancel")
 
