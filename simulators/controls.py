@@ -117,6 +117,15 @@ class SimulatorControls:
             self._call("POST", url,
                        {"rules": [{"infno": "*", "mode": "offline", "probability": 1}]})
 
+    def refuse_settlement(self, err_msg: str | None = None) -> None:
+        """The platform refuses the next outpatient settlement (2207) with its reason (by
+        default that the visit was already settled), after its pre-settlement passed. It
+        replaces the active faults, as pulling the cable does."""
+        rule: dict[str, Any] = {"infno": "2207", "mode": "refuse", "count": 1}
+        if err_msg is not None:
+            rule["err_msg"] = err_msg
+        self._call("POST", self.urls.platform + "/_sim/faults", {"rules": [rule]})
+
     def paper(self, *, present: bool) -> None:
         self._devices("POST", "/_sim/printer", {"paper": "in" if present else "out"})
 

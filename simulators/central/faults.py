@@ -16,7 +16,12 @@ draws) or for the next `count` matching requests, and has a `mode`:
   to its request (the stored response stays the real one);
 - `offline`: every `/fsi/` (and prescription centre) request has its connection reset before
   anything is read beyond its head, until the rule is removed; `/_sim/` and the hospital's
-  own `/his/` stay reachable.
+  own `/his/` stay reachable;
+- `refuse` (`err_msg`, a 4-digit `infno` only): the platform refuses the request as a business
+  failure, infcode -2 with `err_msg` in its own words, and executes nothing; the refusal is
+  kept under the msgid as any refusal is, so the same msgid again gets it again. This is how a
+  settlement (2207) is refused after its pre-settlement (2206) passed: a visit settled
+  elsewhere meanwhile, a fund's limit reached.
 """
 
 from __future__ import annotations
@@ -39,8 +44,12 @@ MODES = frozenset(
         "infcode_minus1",
         "redirect",
         "offline",
+        "refuse",
     }
 )
+# what a refused settlement says when the rule gives no err_msg (the platform's words)
+REFUSAL = "结算失败:本次就诊已结算 (settlement refused: this visit was already settled)"
+ERR_MSG_MAX = 200
 
 
 class FaultRuleError(ValueError):
@@ -54,6 +63,7 @@ class FaultRule:
     probability: float | None
     count: int | None
     ms: int = 0
+    err_msg: str = ""  # `refuse`: the platform's reason
     fired: int = field(default=0)
 
     def as_dict(self) -> dict[str, Any]:
@@ -63,6 +73,7 @@ class FaultRule:
             "probability": self.probability,
             "count": self.count,
             "ms": self.ms,
+            "err_msg": self.err_msg,
             "fired": self.fired,
         }
 
@@ -102,7 +113,30 @@ def _rule(raw: Any, n: int) -> FaultRule:
         raise FaultRuleError(f"{where}.ms must be an integer 0..600000")
     if mode == "delay" and ms == 0:
         raise FaultRuleError(f"{where}: a delay needs ms > 0")
-    return FaultRule(infno, mode, None if probability is None else float(probability), count, ms)
+    err_msg = _err_msg(raw, mode, infno, where)
+    chance = None if probability is None else float(probability)
+    return FaultRule(infno, mode, chance, count, ms, err_msg)
+
+
+def _err_msg(raw: Mapping[str, Any], mode: str, infno: str, where: str) -> str:
+    """A refusal's reason: one line of text, as the platform's err_msg is."""
+    if mode != "refuse":
+        if "err_msg" in raw:
+            raise FaultRuleError(f"{where}.err_msg is for mode refuse only")
+        return ""
+    if not (len(infno) == 4 and infno.isdigit()):
+        raise FaultRuleError(f"{where}: refuse is for one platform infno (4 digits)")
+    err_msg = raw.get("err_msg", REFUSAL)
+    if (
+        not isinstance(err_msg, str)
+        or not err_msg.strip()
+        or len(err_msg) > ERR_MSG_MAX
+        or not err_msg.isprintable()
+    ):
+        raise FaultRuleError(
+            f"{where}.err_msg must be one line of 1..{ERR_MSG_MAX} printable characters"
+        )
+    return err_msg
 
 
 class Faults:
@@ -127,9 +161,9 @@ class Faults:
         with self._lock:
             return any(r.mode == "offline" and self._draw(r) for r in self._rules)
 
-    def pick(self, infno: str) -> tuple[int, str | None]:
-        """(delay in ms, the first other mode that fires or None) for one request."""
-        delay, mode = 0, None
+    def pick(self, infno: str) -> tuple[int, FaultRule | None]:
+        """(delay in ms, the first other rule that fires or None) for one request."""
+        delay, fired = 0, None
         with self._lock:
             for rule in self._rules:
                 if rule.mode == "offline" or rule.infno not in ("*", infno):
@@ -137,10 +171,10 @@ class Faults:
                 if rule.mode == "delay":
                     if self._draw(rule):
                         delay += rule.ms
-                elif mode is None and self._draw(rule):
-                    mode = rule.mode
+                elif fired is None and self._draw(rule):
+                    fired = rule
             self._rules = [r for r in self._rules if r.count is None or r.fired < r.count]
-        return delay, mode
+        return delay, fired
 
     @staticmethod
     def _draw(rule: FaultRule) -> bool:

@@ -94,8 +94,10 @@ class Platform:
     def rejection(self, message: str, received: datetime) -> bytes:
         return self.responder.body(-2, {}, received=received, err_msg=message)
 
-    def execute(self, request: Request, received: datetime) -> bytes:
-        """Run `request` once, or return what its msgid already produced."""
+    def execute(self, request: Request, received: datetime, *, refuse_with: str = "") -> bytes:
+        """Run `request` once, or return what its msgid already produced. ``refuse_with`` (the
+        `refuse` fault) refuses it instead, as a business failure: nothing executed, the
+        refusal kept under the msgid like any other answer."""
         if request.infno in ("1191", "1101"):
             self.faces.index()  # load outside the write lock: it may take seconds once
         with self.db.write() as conn:
@@ -105,7 +107,10 @@ class Platform:
             ).fetchone()
             if row is not None:
                 return self._repeat(request, row, received)
-            body = self._run(request, conn, received)
+            if refuse_with:
+                body = self._failure(request, refuse_with, received)
+            else:
+                body = self._run(request, conn, received)
             conn.execute(
                 "INSERT INTO msgs VALUES (?, ?, ?, ?, NULL)",
                 (request.msgid, request.infno, request.body_hash, body),

@@ -109,7 +109,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         except Rejected as err:
             self._send(200, platform.rejection(err.message, received), JSON_TYPE)
             return
-        delay, mode = self.server.faults.pick(request.infno)
+        delay, rule = self.server.faults.pick(request.infno)
+        mode = rule.mode if rule is not None else None
         if delay:
             time.sleep(delay / 1000)
         if mode == "http_503":
@@ -119,7 +120,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._reset()
             return
         try:
-            response = platform.execute(request, received)
+            refusal = rule.err_msg if rule is not None and mode == "refuse" else ""
+            response = platform.execute(request, received, refuse_with=refusal)
         except Exception:
             internal_error(f"infno {request.infno}")
             response = platform.responder.body(
@@ -192,7 +194,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._json(405, {"code": 1003, "message": "请求方法错误 (use POST)"})
             return
         operation = path[len(RX_PREFIX) :]
-        delay, mode = self.server.faults.pick(f"rx.{operation}")
+        delay, rule = self.server.faults.pick(f"rx.{operation}")
+        mode = rule.mode if rule is not None else None
         if delay:
             time.sleep(delay / 1000)
         if mode == "http_503":

@@ -204,9 +204,10 @@ def cancel_registration(mdtrt_id: str, ipt_otp_no: str, psn_no: str) -> Input:
     return {"data": {"mdtrt_id": mdtrt_id, "ipt_otp_no": ipt_otp_no, "psn_no": psn_no}}
 
 
-def pre_settle(request: SettlementRequest) -> Input:
-    """2206."""
-    return {"data": request.to_wire()}
+def pre_settle(request: SettlementRequest, *, mulaid_psn_no: str = "") -> Input:
+    """2206. A family member's account (共济) accepted by the person goes with it, so the
+    split shown, and paid, is the one the settlement makes (the platform applies it to both)."""
+    return {"data": _with_mulaid(request.to_wire(), mulaid_psn_no)}
 
 
 def settle(
@@ -229,9 +230,14 @@ def cancel_settlement(setl_id: str, mdtrt_id: str, psn_no: str) -> Input:
     return {"data": {"setl_id": setl_id, "mdtrt_id": mdtrt_id, "psn_no": psn_no}}
 
 
-def pharmacy_pre_settle(request: SettlementRequest, lines: Sequence[FeeLine]) -> Input:
-    """2101: med_type 41, fee details inline."""
-    return {"data": request.to_wire(), "feedetail": [line.to_wire() for line in lines]}
+def pharmacy_pre_settle(
+    request: SettlementRequest, lines: Sequence[FeeLine], *, mulaid_psn_no: str = ""
+) -> Input:
+    """2101: med_type 41, fee details inline; 共济 as for 2206."""
+    return {
+        "data": _with_mulaid(request.to_wire(), mulaid_psn_no),
+        "feedetail": [line.to_wire() for line in lines],
+    }
 
 
 def pharmacy_settle(
@@ -311,6 +317,11 @@ def _settle_data(
         mulaid_psn_no=mulaid_psn_no,
     )
     return data
+
+
+def _with_mulaid(data: Input, mulaid_psn_no: str) -> Input:
+    """A pre-settlement without 共济 keeps the contract's fields only."""
+    return {**data, "mulaid_psn_no": mulaid_psn_no} if mulaid_psn_no else data
 
 
 def _traces(traces: Sequence[DrugTrace]) -> list[Input]:

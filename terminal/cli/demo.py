@@ -43,7 +43,9 @@ PHARMACY_CUSTOMER = "440300198503121010"
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("demo", help="the terminal against every simulator")
     parser.add_argument("--world", type=Path, default=DEFAULT_WORLD)
-    parser.add_argument("--workdir", type=Path, help="--cli: keep simulator and journal files here")
+    parser.add_argument("--workdir", type=Path,
+                        help="keep the simulators' and journal's files here (and the kiosk "
+                        "demo's screenshots; default .demo-data/, devices in .demo-devices/)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--cli", action="store_true",
                       help="the scripted scenes on the command line, no screens")
@@ -57,16 +59,26 @@ def run(args: argparse.Namespace) -> int:
         return run_scenes(args)
     from ui.demo.main import run_demo  # Qt only when the screens really start
 
-    return run_demo(args.world, headless=args.headless or not os.environ.get("DISPLAY"))
+    headless = args.headless or not os.environ.get("DISPLAY")
+    if args.workdir is None:
+        return run_demo(args.world, headless=headless)
+    workdir = _made(args.workdir)
+    return run_demo(args.world, headless=headless, data=workdir, links=workdir / "devices")
+
+
+def _made(workdir: Path) -> Path:
+    """``--workdir`` as an absolute folder that exists (the children run elsewhere)."""
+    workdir = workdir.absolute()
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ArgumentError(f"--workdir {workdir}: {err.strerror}") from None
+    return workdir
 
 
 def run_scenes(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="medterm-demo-") as scratch:
-        workdir = (args.workdir or Path(scratch)).absolute()
-        try:
-            workdir.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise ArgumentError(f"--workdir {workdir}: {err.strerror}") from None
+        workdir = _made(args.workdir or Path(scratch))
         central = ServiceProcess.start(
             python_module_argv(
                 "simulators.central",

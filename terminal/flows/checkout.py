@@ -465,10 +465,14 @@ class CheckoutSaga:
             if FEE_UPLOAD_INFNO not in self.succeeded_outputs(tx_id):
                 upload = inputs.upload_fees(fields.fee_lines(tx, mdtrt_id))
                 self.send_journalled(tx_id, FEE_UPLOAD_INFNO, upload, region)
-            pre_input = inputs.pre_settle(fields.settlement_fields(tx, mdtrt_id))
+            pre_input = inputs.pre_settle(
+                fields.settlement_fields(tx, mdtrt_id), mulaid_psn_no=mulaid_psn_no
+            )
         else:
             settlement = fields.settlement_fields(tx, "")
-            pre_input = inputs.pharmacy_pre_settle(settlement, fields.fee_lines(tx, ""))
+            pre_input = inputs.pharmacy_pre_settle(
+                settlement, fields.fee_lines(tx, ""), mulaid_psn_no=mulaid_psn_no
+            )
         prepared = self.client.prepare(profile.presettle_infno, pre_input, insuplc_admdvs=region)
         presettled: Breakdown = parse_result(self.client.send(prepared))
         self.journal.presettle(tx_id, presettled, identity=identity)

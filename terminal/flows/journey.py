@@ -935,7 +935,7 @@ def _classify(error: Exception, method: PayMethod | None) -> tuple[Event, dict[s
     if isinstance(error, (PaymentDeclined, InvalidPaymentCode)):
         return Event.PAY_DECLINED, {"reason": getattr(error, "reason", "") or error.message_zh}
     if isinstance(error, SettlementRefused):
-        return Event.REFUSED, {"reason": error.detail}
+        return Event.REFUSED, {"reason": error.platform_message}  # in the platform's words
     if isinstance(error, SettlementPending):
         return Event.PENDING, {}
     if isinstance(error, PaperOutError):

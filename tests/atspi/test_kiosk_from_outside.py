@@ -98,12 +98,6 @@ def test_the_technician_leaves_by_the_key_sequence_and_a_pin_typed_on_the_keyboa
     assert process.wait(timeout=15) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the kiosk does not hear the devices yet: the card monitor, scanner and ID reader "
-    "are wired to the journey in the kiosk engineer's branch (ui/kiosk/main.py KioskCore); "
-    "once merged this passes and the marker must go",
-)
 def test_a_card_patient_types_the_pin_pays_the_qr_and_the_platform_settles(
     kiosk: tuple[subprocess.Popen[bytes], AccessibleApp], stack: SimulatorStack,
 ) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 SCREEN = "1280x1024x24"  # the kiosk's screen
 A11Y_ENV = {"QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1", "QT_ACCESSIBILITY": "1",
             "QT_QPA_PLATFORM": "xcb", "NO_AT_BRIDGE": "0"}
+QUIET_ATSPI = "qt.accessibility.atspi.warning=false"
 BUS_LAUNCHERS = ("/usr/libexec/at-spi-bus-launcher", "/usr/lib/at-spi2-core/at-spi-bus-launcher")
 TOOLS = {"Xvfb": "xvfb", "dbus-daemon": "dbus", "xdotool": "xdotool"}
 
@@ -89,8 +90,12 @@ class HeadlessDesktop:
 
     def env(self) -> dict[str, str]:
         """The environment of a program shown on this desktop, its widgets on the bus."""
+        # Qt's AT-SPI adaptor warns at start that the bus asks it for an interface it does
+        # not have (GetApplicationBusAddress): harmless, and noise in the demo's output
+        rules = ";".join(r for r in (os.environ.get("QT_LOGGING_RULES", ""), QUIET_ATSPI) if r)
         return {**os.environ, "DISPLAY": self.display,
-                "DBUS_SESSION_BUS_ADDRESS": self.bus_address, **A11Y_ENV}
+                "DBUS_SESSION_BUS_ADDRESS": self.bus_address, **A11Y_ENV,
+                "QT_LOGGING_RULES": rules}
 
     def use_here(self) -> None:
         """Point this process (its AT-SPI client, xdotool, a screenshot) at the desktop."""
@@ -222,6 +227,15 @@ class AccessibleApp:
                 found = node.get_accessible_id() or ""
                 if found == ident or found.endswith("." + ident):
                     return node
+        return None
+
+    def find_any(self, idents: tuple[str, ...]) -> str | None:
+        """Which of ``idents`` shows first in the tree (one walk: which page is on screen)."""
+        for node in self._walk(self.root):
+            with contextlib.suppress(Exception):
+                found = (node.get_accessible_id() or "").rsplit(".", 1)[-1]
+                if found in idents:
+                    return found
         return None
 
     def wait_for(self, ident: str, timeout: float = 15.0) -> Any:

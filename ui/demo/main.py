@@ -76,18 +76,20 @@ def end(process: subprocess.Popen[Any]) -> None:
             process.wait(timeout=10)
 
 
-def run_demo(world: Path, *, headless: bool) -> int:
+def run_demo(world: Path, *, headless: bool, data: Path = DATA, links: Path = LINKS) -> int:
+    """The demo on ``world``; its files in ``data`` (run/, screenshots/), the device
+    simulators' links in ``links``."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill` still stops the children
-    run = DATA / "run"
+    run = data / "run"
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir(parents=True)
-    with SimulatorStack.start(run / "simulators", world=world, links=LINKS) as stack:
+    with SimulatorStack.start(run / "simulators", world=world, links=links) as stack:
         print(f"platform simulator   {stack.platform.url}\n"
               f"payment gateway      {stack.gateway.url}\n"
               f"device control API   {stack.devices.url}   (docs/simulator.md: curl examples)",
               flush=True)
         if headless:
-            return _headless(stack, world, run)
+            return _headless(stack, world, run, data / "screenshots")
         return _interactive(stack, run)
 
 
@@ -111,11 +113,10 @@ def _interactive(stack: SimulatorStack, run: Path) -> int:
     return 0
 
 
-def _headless(stack: SimulatorStack, world: Path, run: Path) -> int:
+def _headless(stack: SimulatorStack, world: Path, run: Path, shots: Path) -> int:
     persons = {p["psn_no"]: p for p in json.loads(world.read_text(encoding="utf-8"))["persons"]}
     controls = stack.controls()
     controls.prescribe(PATIENTS[2][1], [ORDER_FOR_ID_CARD])
-    shots = DATA / "screenshots"
     shutil.rmtree(shots, ignore_errors=True)
     with HeadlessDesktop.start() as desktop:
         desktop.use_here()
@@ -138,7 +139,7 @@ def _headless(stack: SimulatorStack, world: Path, run: Path) -> int:
         finally:
             end(kiosk)
     _print_settlements(controls.settlements())
-    print(f"screenshots: {shots.relative_to(REPO)}/ ({len(list(shots.glob('*.png')))} files)")
+    print(f"screenshots: {shots}/ ({len(list(shots.glob('*.png')))} files)")
     return 0 if all(p.completed for p in played) else 1
 
 
@@ -148,4 +149,5 @@ def _print_settlements(settlements: list[dict[str, Any]]) -> None:
         info = row.get("setlinfo") or {}
         print(f"  {row['setl_id']}  {row['psn_no']}  {row['state']:9}  total "
               f"{info.get('medfee_sumamt')}  fund {info.get('fund_pay_sumamt')}  account "
-              f"{info.get('acct_pay')}  self {info.get('psn_cash_pay')}")
+              f"{info.get('acct_pay')}  family {info.get('acct_mulaid_pay')}  self "
+              f"{info.get('psn_cash_pay')}")

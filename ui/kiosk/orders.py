@@ -27,6 +27,7 @@ class OrdersPage(Page):
         self.empty = label("orders-empty", "muted")
         self.body.addWidget(self.empty)
         self.boxes: list[tuple[QCheckBox, HisOrder]] = []
+        self._pool: list[QCheckBox] = []
         self.list = QWidget()
         self.list_layout = QVBoxLayout(self.list)
         self.body.addWidget(self.list)
@@ -49,17 +50,24 @@ class OrdersPage(Page):
     def show_view(self, view: View) -> None:
         self.register.setVisible(view.registration_offered)
         self.my_rx.setVisible(view.rx_offered)
-        for box, _ in self.boxes:
-            box.setParent(None)  # out of the window at once, not at the next turn
-            box.deleteLater()
-        self.boxes = []
-        for index, order in enumerate(view.orders):
+        # the boxes are kept and reused from one patient to the next (one per visit, hidden
+        # when fewer are needed): a new widget is styled by the whole style sheet first, a
+        # cost a patient waits for at every orders screen
+        if [o.rxno for _, o in self.boxes] == [o.rxno for o in view.orders]:
+            return  # the same orders again (a touch): keep what the patient unticked
+        while len(self._pool) < len(view.orders):
             box = QCheckBox()
-            identify(box, f"orders-visit-{index}", "")
-            box.setChecked(True)
+            identify(box, f"orders-visit-{len(self._pool)}", "")
             box.toggled.connect(self._update)
             self.list_layout.addWidget(box)
-            self.boxes.append((box, order))
+            self._pool.append(box)
+        self.boxes = list(zip(self._pool, view.orders, strict=False))  # the pool may be longer
+        for index, box in enumerate(self._pool):
+            box.setChecked(True)
+            box.setVisible(index < len(view.orders))
+            if index >= len(view.orders):  # a spare box keeps nothing of the last patient
+                box.setText("")
+                box.setAccessibleName("")
 
     def retranslate(self) -> None:
         self.prompt.setText(self.tr("请选择要缴费的项目"))

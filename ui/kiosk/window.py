@@ -112,9 +112,15 @@ class KioskWindow(Retranslating):
         # turn of the event loop
         self._render_due = False
         self._unsubscribe = journey.subscribe(self._view_changed)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        # a touch or a key anywhere on the kiosk is the patient still there. The window's
+        # own QWindow receives every input event before its widgets do, and little else: an
+        # application-wide filter ran Python for every event of every widget (about a
+        # thousand a journey step: paints, layouts, timers), each taking the interpreter
+        # from the saga worker the patient waits for
+        self.winId()  # the platform window, so that its QWindow exists now
+        window = self.windowHandle()
+        assert window is not None
+        window.installEventFilter(self)
         self._warm_up()
         self.render(journey.view)
         self.retranslate()
@@ -269,9 +275,9 @@ class KioskWindow(Retranslating):
         self._may_close = True
         self._ticker.stop()
         self._unsubscribe()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        window = self.windowHandle()
+        if window is not None:
+            window.removeEventFilter(self)
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:

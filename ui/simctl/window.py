@@ -1,6 +1,6 @@
 """The simulator control window: a chosen person inserts their card, shows their e-voucher,
 places their ID card or looks at the camera; their phone pays the QR code; the network cable is
-pulled and the paper runs out.
+pulled, the paper runs out, and the platform refuses the next settlement.
 
 It is a tool for the person giving the demo (a developer, a technician), not a patient's screen:
 its words are English and are not translated, and it drives the simulators through their HTTP
@@ -63,6 +63,7 @@ class SimulatorControlWindow(QWidget):
             ("cable-in", "Plug the network cable in", lambda: controls.network(connected=True)),
             ("paper-out", "Run out of paper", lambda: controls.paper(present=False)),
             ("paper-in", "Put paper in", lambda: controls.paper(present=True)),
+            ("refuse-settlement", "Refuse the next settlement", controls.refuse_settlement),
             ("settlements", "Count the settlements", self._settlements),
         ]))
         layout.addWidget(self.result)

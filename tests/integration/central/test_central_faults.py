@@ -97,6 +97,27 @@ def test_infcode_minus1_after_executing(sim: RunningSimulator, client: PlatformC
     assert client.post(envelope)["infcode"] == 0
 
 
+def test_refuse_answers_the_platforms_reason_executes_nothing_and_repeats_it(
+    sim: RunningSimulator, client: PlatformClient
+) -> None:
+    envelope = _settlement(client)
+    reason = "基金支付超过年度最高支付限额 (the fund's annual limit is reached)"
+    _fault(sim, mode="refuse", count=1, err_msg=reason)
+    refused = client.post(envelope)
+    assert (refused["infcode"], refused["err_msg"]) == (-2, reason)
+    assert _held(sim) == 0
+    again = client.post(envelope)  # the same msgid: the platform's answer to it stands
+    assert (again["infcode"], again["err_msg"]) == (-2, reason) and _held(sim) == 0
+
+
+def test_refuse_without_a_reason_says_the_visit_was_already_settled(
+    sim: RunningSimulator, client: PlatformClient
+) -> None:
+    envelope = _settlement(client)
+    _fault(sim, mode="refuse", count=1)
+    assert client.post(envelope)["err_msg"].startswith("结算失败:本次就诊已结算")
+
+
 def test_offline_refuses_fsi_until_cleared_while_control_and_his_answer(
     sim: RunningSimulator, client: PlatformClient
 ) -> None:

@@ -31,6 +31,7 @@ from kernel.states import PaymentStatus, TxState
 from terminal.flows.identify import Credential, CredentialKind
 from terminal.flows.journey import Event, JourneySettings, Step
 
+GUO_XUE = "44030000000000000016"  # 郭雪: a parent's account for 共济 (balance 2000.00)
 
 def test_an_e_voucher_shown_to_the_scanner_pays_by_qr_and_settles_as_shown(
     qtbot: QtBot, make_kiosk, rig, platform, gateway, watchdog
@@ -82,6 +83,27 @@ def test_an_id_card_on_the_reader_pays_by_credit(
     assert_settled_as_shown(kiosk, platform, RESIDENT)
     credit = [o for o in gateway.orders().values() if o["channel"] == "credit"]
     assert credit and credit[-1]["payer_ref"] == RESIDENT
+
+
+def test_a_family_account_accepted_is_in_the_breakdown_and_only_the_rest_is_charged(
+    qtbot: QtBot, make_kiosk, platform, gateway
+) -> None:
+    kiosk = make_kiosk()
+    add_orders(platform, GUO_XUE)
+    scan_voucher(kiosk, platform, GUO_XUE)
+    wait_for(qtbot, kiosk, Step.ORDERS)
+    press(kiosk, "orders-next")
+    wait_for(qtbot, kiosk, Step.MULAID)
+    press(kiosk, "mulaid-yes")
+    wait_for(qtbot, kiosk, Step.BREAKDOWN)
+    breakdown = kiosk.journey.view.breakdown
+    assert breakdown.acct_mulaid_pay and kiosk.journey.view.due == breakdown.psn_cash_pay
+    press(kiosk, "breakdown-qr")
+    order_no = pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.DONE)
+    setlinfo = assert_settled_as_shown(kiosk, platform, GUO_XUE)
+    assert setlinfo["acct_mulaid_pay"] == str(breakdown.acct_mulaid_pay)
+    assert gateway.orders()[order_no]["amount"] == setlinfo["psn_cash_pay"]  # not a cent more
 
 
 def test_a_wrong_pin_says_the_tries_left_and_the_card_counts_them(
@@ -212,6 +234,32 @@ def test_an_unknown_settlement_outcome_is_pending_with_a_slip_to_the_staffed_win
     reference = kiosk.journey.view.reference
     qtbot.waitUntil(lambda: reference.encode() in rig.printer_sim.received, timeout=WAIT_MS)
     assert "不要重复缴费" in kiosk.window.findChild(QLabel, "notice-slip").text()
+
+
+def test_a_settlement_the_platform_refuses_shows_its_reason_prints_a_slip_and_refunds(
+    qtbot: QtBot, make_kiosk, rig, platform, gateway
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    add_orders(platform, EMPLOYED)
+    settled_before = settlements_of(platform, EMPLOYED)
+    rig.scanner_sim.scan(voucher(platform, EMPLOYED))
+    choose_all_orders(qtbot, kiosk)
+    press(kiosk, "breakdown-qr")
+    reason = "基金支付超过年度最高支付限额 (the fund's annual limit is reached)"
+    rule = {"infno": "2207", "mode": "refuse", "count": 1, "err_msg": reason}
+    platform.control("POST", "/_sim/faults", {"rules": [rule]})  # after its 2206 passed
+    order_no = pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.REFUSED)
+    words = kiosk.window.findChild(QLabel, "notice-reason")
+    assert words.isVisibleTo(kiosk.window) and words.text() == reason
+    reference = kiosk.journey.view.reference
+    assert reference in kiosk.window.findChild(QLabel, "notice-slip").text()
+    qtbot.waitUntil(lambda: reference.encode() in rig.printer_sim.received, timeout=WAIT_MS)
+    order = gateway.orders()[order_no]
+    assert order["amount"] == str(kiosk.journey.view.due)  # the patient paid, and
+    assert order["refunded"] == order["amount"]  # the saga gave all of it back
+    assert settlements_of(platform, EMPLOYED) == settled_before
+    assert kiosk.terminal.journal.get(reference).state is TxState.CANCELLED
 
 
 def test_the_screen_never_stalls_while_the_platform_is_slow(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
@@ -167,6 +167,42 @@ def test_the_idle_wipe_leaves_the_patient_in_no_widget(
     qtbot.waitUntil(lambda: kiosk.window.shows(Step.WELCOME))
     leaks = [t for t in all_texts(kiosk.window) for s in secrets if s in t]
     assert leaks == []
+
+
+def test_a_touch_anywhere_on_the_window_starts_the_idle_time_again(
+    qtbot: QtBot, make_kiosk, platform
+) -> None:
+    kiosk = make_kiosk(idle_s=90, still_there_s=10)
+    to_breakdown(qtbot, kiosk, platform)
+    kiosk.now += 60
+    # a tap on no control, as the screen's driver delivers it: to the window, then its widget
+    qtbot.mouseClick(kiosk.window.windowHandle(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(640, 740))
+    assert kiosk.journey.view.deadline == kiosk.now + 90
+    kiosk.now += 61  # 121 s after the breakdown came, 61 after the tap
+    qtbot.wait(500)  # the window's ticker runs the idle clock
+    assert kiosk.journey.view.step is Step.BREAKDOWN
+
+
+def test_a_visit_untapped_on_the_orders_screen_stays_out_of_the_bill(
+    qtbot: QtBot, make_kiosk, platform
+) -> None:
+    kiosk = make_kiosk()
+    kept, dropped = add_orders(platform, EMPLOYED)[0], add_orders(platform, EMPLOYED)[0]
+    code = voucher(platform, EMPLOYED)
+    kiosk.journey.send(Event.SCANNED, Credential(CredentialKind.VOUCHER, code))
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.ORDERS), timeout=15000)
+    page = shown(kiosk)
+    box = next(b for b, order in page.boxes if order.rxno == dropped)
+    on_box = box.mapTo(kiosk.window, QPoint(box.height() // 2, box.height() // 2))
+    # a tap, as the screen delivers it: the window hears a touch (the idle clock moves, the
+    # screen is drawn again) and the box is untapped
+    qtbot.mouseClick(kiosk.window.windowHandle(), Qt.MouseButton.LeftButton, pos=on_box)
+    qtbot.wait(100)  # the redraw the touch asked for
+    assert not box.isChecked()
+    kiosk.window.findChild(QPushButton, "orders-next").click()
+    qtbot.waitUntil(lambda: kiosk.window.shows(Step.BREAKDOWN), timeout=15000)
+    assert dropped not in kiosk.journey.view.chosen and kept in kiosk.journey.view.chosen
 
 
 def test_still_there_shows_its_countdown_and_a_touch_continues(

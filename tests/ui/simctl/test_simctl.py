@@ -103,3 +103,13 @@ def test_paper_out_and_in_reach_the_printer_simulator(
     assert stack.controls().devices_state()["printer"]["paper"] == "out"
     press(qtbot, window, "paper-in")
     assert stack.controls().devices_state()["printer"]["paper"] == "ok"
+
+
+def test_refuse_the_next_settlement_is_the_platforms_refuse_fault_for_one_2207(
+    qtbot: QtBot, window: SimulatorControlWindow, stack: SimulatorStack
+) -> None:
+    press(qtbot, window, "refuse-settlement")
+    rules = requests.get(stack.platform.url + "/_sim/faults", timeout=10).json()["rules"]
+    assert [(r["infno"], r["mode"], r["count"]) for r in rules] == [("2207", "refuse", 1)]
+    assert rules[0]["err_msg"].startswith("结算失败:本次就诊已结算")
+    press(qtbot, window, "cable-in")  # every fault cleared

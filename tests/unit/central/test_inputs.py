@@ -52,6 +52,13 @@ def test_money_and_flags_travel_as_text() -> None:
     assert data["acct_used_flag"] == "0"
 
 
+def test_a_pre_settlement_carries_the_family_account_only_when_one_was_accepted() -> None:
+    assert "mulaid_psn_no" not in inputs.pre_settle(REQUEST)["data"]
+    assert inputs.pre_settle(REQUEST, mulaid_psn_no="P2")["data"]["mulaid_psn_no"] == "P2"
+    pharmacy = inputs.pharmacy_pre_settle(REQUEST, [line(Decimal(1))], mulaid_psn_no="P2")
+    assert pharmacy["data"]["mulaid_psn_no"] == "P2"
+
+
 def test_settlement_carries_the_pre_settlement_scope_figures() -> None:
     presettled = Breakdown(
         **{

@@ -23,6 +23,7 @@ from drivers.printer.errors import PaperOutError
 from drivers.smartcard.errors import PinBlockedError, PinRequiredError, WrongPinError
 from kernel.money import ZERO, Money
 from kernel.states import TxKind
+from terminal.central.errors import BusinessError
 from terminal.central.results import MutualAidMember
 from terminal.flows.checkout import SettlementRefused
 from terminal.flows.identify import Credential, CredentialKind
@@ -374,7 +375,9 @@ def test_the_forwarders_link_state_shows_between_patients(checkout, runner, cloc
 def test_a_refused_settlement_shows_the_platforms_reason_and_is_not_cancelled(
     checkout, runner, clock
 ):
-    checkout.session.settle_error = SettlementRefused("参保人已停保")
+    refused = SettlementRefused("2207: infcode -2")  # as the saga raises it: from the refusal
+    refused.__cause__ = BusinessError("参保人已停保", infno="2207")
+    checkout.session.settle_error = refused
     journey = make(checkout, runner, clock)
     to_breakdown(journey)
     journey.send(Event.PAY, PayMethod.QR)

@@ -71,7 +71,7 @@ def test_any_truncation_of_a_voucher_is_refused(cut: int) -> None:
 def test_count_rule_fires_exactly_count_times() -> None:
     faults = Faults()
     faults.replace(parse_rules({"rules": [{"infno": "2207", "mode": "http_503", "count": 2}]}))
-    picks = [faults.pick("2207")[1] for _ in range(4)]
+    picks = [getattr(faults.pick("2207")[1], "mode", None) for _ in range(4)]
     assert picks == ["http_503", "http_503", None, None]
     assert faults.pick("9001") == (0, None)
 
@@ -88,7 +88,8 @@ def test_delay_combines_with_another_mode() -> None:
             }
         )
     )
-    assert faults.pick("2207") == (50, "garbage_body")
+    delay, rule = faults.pick("2207")
+    assert (delay, rule and rule.mode) == (50, "garbage_body")
 
 
 def test_offline_rule_is_reported_until_cleared() -> None:
@@ -109,6 +110,11 @@ def test_offline_rule_is_reported_until_cleared() -> None:
         {"mode": "delay", "count": 1},
         {"mode": "http_503", "count": 0},
         {"infno": "22", "mode": "http_503", "count": 1},
+        {"infno": "*", "mode": "refuse", "count": 1},
+        {"infno": "2207", "mode": "refuse", "count": 1, "err_msg": ""},
+        {"infno": "2207", "mode": "refuse", "count": 1, "err_msg": "两行\n原因"},
+        {"infno": "2207", "mode": "refuse", "count": 1, "err_msg": 7},
+        {"infno": "2207", "mode": "http_503", "count": 1, "err_msg": "只给 refuse"},
     ],
 )
 def test_malformed_rules_are_refused(rule: dict) -> None:
