@@ -7,7 +7,9 @@ is `PlatformClient.execute(prepared)` (envelope, JSON encode, requests, strict p
 Breakdown); "requests" is the same bytes through a bare `requests` session, to show how much
 of the overhead is the HTTP library. Batches alternate so drift hits all alike; the overhead is
 the difference of the medians. Then the same with signtype SM2: signing each request and
-verifying each (pre-signed) response.
+verifying each (pre-signed) response, once with the native SM2 (`terminal.openssl_sm2`) and
+once with `gmssl` (pure Python, the implementation it replaced) put behind `terminal.sm2` for
+that run: the same-run baseline of the SM2 figures. Last, sign and verify alone, both ways.
 
     .venv/bin/python -m bench.bench_client [--calls 2000]
 """
@@ -20,14 +22,17 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from terminal import sm2
+from gmssl import sm2 as gmssl_sm2
+
+from terminal import openssl_sm2, sm2
 from terminal.central.client import PlatformClient, make_session
 from terminal.central.envelope import encode
 from terminal.central.msgid import MsgidAllocator
@@ -199,6 +204,39 @@ def make_client(url: str, platform_public_key: str, *, signtype: str) -> Platfor
     return client
 
 
+class GmsslBackend:
+    """The bytes-level interface of `terminal.openssl_sm2`, computed by gmssl: what
+    `terminal.sm2` did before it went native, for the same-run baseline. Keys are set up
+    natively (untimed)."""
+
+    public_key = staticmethod(openssl_sm2.public_key)
+    check_public_key = staticmethod(openssl_sm2.check_public_key)
+
+    @staticmethod
+    def sign(private: bytes, public: bytes, data: bytes) -> bytes:
+        crypt = gmssl_sm2.CryptSM2(private_key=private.hex(), public_key="")
+        crypt.public_key = public.hex()  # after construction: gmssl strips a leading "04"
+        return bytes.fromhex(crypt.sign_with_sm3(data))
+
+    @staticmethod
+    def verify(public: bytes, data: bytes, signature: bytes) -> bool:
+        crypt = gmssl_sm2.CryptSM2(private_key="", public_key="")
+        crypt.public_key = public.hex()
+        return bool(crypt.verify_with_sm3(signature.hex(), data))
+
+
+@contextmanager
+def backend(name: str) -> Iterator[None]:
+    """`terminal.sm2` computing with `name` ("native" or "gmssl") inside the block."""
+    native = sm2.openssl_sm2
+    if name == "gmssl":
+        sm2.openssl_sm2 = GmsslBackend  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sm2.openssl_sm2 = native
+
+
 def timed(fn: Callable[[], Any], calls: int) -> list[float]:
     samples = []
     for _ in range(calls):
@@ -280,27 +318,51 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         print(
-            f"{'signtype':8} {'baseline':>9} {'requests':>9} {'execute':>9} {'+prepare':>9} "
-            f"{'overhead':>9} {'+prepare':>9} (median ms per call, {args.calls} calls)"
+            f"{'signtype':12} {'baseline':>9} {'requests':>9} {'execute':>9} {'+prepare':>9} "
+            f"{'overhead':>9} {'+prepare':>9} (median ms per call)"
         )
-        for signtype in ("NONE", "SM2"):
-            calls = args.calls if signtype == "NONE" else max(200, args.calls // 10)
-            r = measure(service.url, platform.public_key_hex, signtype=signtype, calls=calls)
+        overhead: dict[str, float] = {}
+        for signtype, implementation in (("NONE", "native"), ("SM2", "native"), ("SM2", "gmssl")):
+            calls = args.calls if implementation == "native" else max(200, args.calls // 10)
+            with backend(implementation):
+                r = measure(service.url, platform.public_key_hex, signtype=signtype, calls=calls)
+            label = signtype if signtype == "NONE" else f"SM2 {implementation}"
+            overhead[label] = r["overhead_ms"]
             print(
-                f"{signtype:8} {r['baseline_ms']:9.3f} {r['requests_ms']:9.3f} "
+                f"{label:12} {r['baseline_ms']:9.3f} {r['requests_ms']:9.3f} "
                 f"{r['execute_ms']:9.3f} "
                 f"{r['prepare_execute_ms']:9.3f} {r['overhead_ms']:9.3f} "
-                f"{r['overhead_with_prepare_ms']:9.3f}"
+                f"{r['overhead_with_prepare_ms']:9.3f} ({calls} calls)"
             )
+        print(
+            f"client overhead with SM2: native {overhead['SM2 native']:.3f} ms, gmssl "
+            f"{overhead['SM2 gmssl']:.3f} ms (gmssl/native "
+            f"{overhead['SM2 gmssl'] / overhead['SM2 native']:.1f}x); signing's share over "
+            f"NONE: {overhead['SM2 native'] - overhead['NONE']:.3f} ms"
+        )
         data = sm2.canonical_json(SETTLE_INPUT)
         keys = sm2.SM2KeyPair.generate()
         signature = sm2.sign(keys.private_key_hex, keys.public_key_hex, data)
-        sign = timed(lambda: sm2.sign(keys.private_key_hex, keys.public_key_hex, data), 100)
-        verify = timed(lambda: sm2.verify(keys.public_key_hex, data, signature), 100)
-        print(
-            f"SM2 alone: sign {statistics.median(sign) * 1000:.3f} ms, "
-            f"verify {statistics.median(verify) * 1000:.3f} ms (gmssl, pure Python)"
-        )
+        operations: dict[str, Callable[[], Any]] = {
+            "sign": lambda: sm2.sign(keys.private_key_hex, keys.public_key_hex, data),
+            "verify": lambda: sm2.verify(keys.public_key_hex, data, signature),
+        }
+        alone: dict[str, dict[str, list[float]]] = {
+            name: {"sign": [], "verify": []} for name in ("native", "gmssl")
+        }
+        for _ in range(10):  # rounds alternate: 100 native calls, then 20 gmssl calls, each
+            for implementation, calls in (("native", 100), ("gmssl", 20)):
+                with backend(implementation):
+                    for operation, fn in operations.items():
+                        alone[implementation][operation] += timed(fn, calls)
+        for operation in ("sign", "verify"):
+            native = statistics.median(alone["native"][operation]) * 1000
+            reference = statistics.median(alone["gmssl"][operation]) * 1000
+            print(
+                f"SM2 {operation} alone ({len(alone['native'][operation])} / "
+                f"{len(alone['gmssl'][operation])} calls): native {native:.3f} ms, "
+                f"gmssl {reference:.3f} ms (gmssl/native {reference / native:.1f}x)"
+            )
     finally:
         service.stop()
     return 0
