@@ -5,11 +5,12 @@ instantly with one canned, valid 2207 response. The baseline is the same request
 with `http.client` on a keep-alive connection and the body read, nothing else; the client run
 is `PlatformClient.execute(prepared)` (envelope, JSON encode, requests, strict parse, checked
 Breakdown); "requests" is the same bytes through a bare `requests` session, to show how much
-of the overhead is the HTTP library. Batches alternate so drift hits all alike; the overhead is
-the difference of the medians. Then the same with signtype SM2: signing each request and
-verifying each (pre-signed) response, once with the native SM2 (`terminal.openssl_sm2`) and
-once with `gmssl` (pure Python, the implementation it replaced) put behind `terminal.sm2` for
-that run: the same-run baseline of the SM2 figures. Last, sign and verify alone, both ways.
+of the overhead is the HTTP library. The overhead is the difference of the medians. Three
+modes: signtype NONE; signtype SM2 (signing each request, verifying each pre-signed response)
+with the native SM2 (`terminal.openssl_sm2`); and SM2 with `gmssl` (pure Python, the
+implementation it replaced) put behind `terminal.sm2`, the same-run baseline of the SM2
+figures. Batches alternate between all functions of all three modes, so drift and the other
+load of the machine hit them alike. Last, sign and verify alone, native against gmssl.
 
     .venv/bin/python -m bench.bench_client [--calls 2000]
 """
@@ -24,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -246,12 +248,45 @@ def timed(fn: Callable[[], Any], calls: int) -> list[float]:
     return samples
 
 
-def measure(
-    url: str, platform_public_key: str, *, signtype: str, calls: int, batch: int = 100
-) -> dict[str, float]:
-    client = make_client(url, platform_public_key, signtype=signtype)
-    prepared = client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300")
-    body = encode(client.envelope_for(prepared))  # the bytes the client sends
+@dataclass
+class Mode:
+    """One way of calling (signtype NONE, SM2 native, SM2 gmssl): its four timed functions,
+    the samples each gathered, and what to close."""
+
+    label: str
+    implementation: str
+    batch: int
+    functions: dict[str, Callable[[], Any]]
+    closers: list[Callable[[], Any]]
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+    def run_batch(self) -> None:
+        with backend(self.implementation):
+            for name, fn in self.functions.items():
+                self.samples.setdefault(name, []).extend(timed(fn, self.batch))
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+
+    def medians_ms(self) -> dict[str, float]:
+        median = {name: statistics.median(t) * 1000 for name, t in self.samples.items()}
+        return {
+            **median,
+            "overhead": median["execute"] - median["baseline"],
+            "overhead_with_prepare": median["+prepare"] - median["baseline"],
+        }
+
+
+def mode(
+    url: str, platform_public_key: str, *, signtype: str, implementation: str, batch: int
+) -> Mode:
+    """The four ways of sending one 2207 with `signtype`: raw http.client (the baseline), a
+    bare requests session, `client.execute`, and prepare + execute."""
+    with backend(implementation):
+        client = make_client(url, platform_public_key, signtype=signtype)
+        prepared = client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+        body = encode(client.envelope_for(prepared))  # the bytes the client sends
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port)
     path = TRANSACTION_PATHS["2207"]
@@ -274,31 +309,20 @@ def measure(
     def with_prepare() -> None:
         client.execute(client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300"))
 
-    baseline: list[float] = []
-    via_requests: list[float] = []
-    execute: list[float] = []
-    prepared_too: list[float] = []
-    for fn in (raw, transport_only, full, with_prepare):
-        timed(fn, 50)  # warm up connections and caches
-    done = 0
-    while done < calls:
-        baseline += timed(raw, batch)
-        via_requests += timed(transport_only, batch)
-        execute += timed(full, batch)
-        prepared_too += timed(with_prepare, batch)
-        done += batch
-    connection.close()
-    session.close()
-    client.close()
-    base = statistics.median(baseline)
-    return {
-        "baseline_ms": base * 1000,
-        "requests_ms": statistics.median(via_requests) * 1000,
-        "execute_ms": statistics.median(execute) * 1000,
-        "prepare_execute_ms": statistics.median(prepared_too) * 1000,
-        "overhead_ms": (statistics.median(execute) - base) * 1000,
-        "overhead_with_prepare_ms": (statistics.median(prepared_too) - base) * 1000,
+    label = signtype if signtype == "NONE" else f"SM2 {implementation}"
+    functions = {
+        "baseline": raw,
+        "requests": transport_only,
+        "execute": full,
+        "+prepare": with_prepare,
     }
+    result = Mode(
+        label, implementation, batch, functions, [connection.close, session.close, client.close]
+    )
+    with backend(implementation):
+        for fn in functions.values():
+            timed(fn, max(5, batch // 2))  # warm up connections and caches
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,18 +345,37 @@ def main(argv: list[str] | None = None) -> int:
             f"{'signtype':12} {'baseline':>9} {'requests':>9} {'execute':>9} {'+prepare':>9} "
             f"{'overhead':>9} {'+prepare':>9} (median ms per call)"
         )
+        # Batches alternate between the modes, so drift and other load hit all three alike;
+        # gmssl is 20-40x slower, so its batches are a tenth the size.
+        modes = [
+            mode(
+                service.url,
+                platform.public_key_hex,
+                signtype=signtype,
+                implementation=implementation,
+                batch=batch,
+            )
+            for signtype, implementation, batch in (
+                ("NONE", "native", 100),
+                ("SM2", "native", 100),
+                ("SM2", "gmssl", 10),
+            )
+        ]
+        try:
+            for _ in range(max(1, args.calls // 100)):
+                for each in modes:
+                    each.run_batch()
+        finally:
+            for each in modes:
+                each.close()
         overhead: dict[str, float] = {}
-        for signtype, implementation in (("NONE", "native"), ("SM2", "native"), ("SM2", "gmssl")):
-            calls = args.calls if implementation == "native" else max(200, args.calls // 10)
-            with backend(implementation):
-                r = measure(service.url, platform.public_key_hex, signtype=signtype, calls=calls)
-            label = signtype if signtype == "NONE" else f"SM2 {implementation}"
-            overhead[label] = r["overhead_ms"]
+        for each in modes:
+            r = each.medians_ms()
+            overhead[each.label] = r["overhead"]
             print(
-                f"{label:12} {r['baseline_ms']:9.3f} {r['requests_ms']:9.3f} "
-                f"{r['execute_ms']:9.3f} "
-                f"{r['prepare_execute_ms']:9.3f} {r['overhead_ms']:9.3f} "
-                f"{r['overhead_with_prepare_ms']:9.3f} ({calls} calls)"
+                f"{each.label:12} {r['baseline']:9.3f} {r['requests']:9.3f} "
+                f"{r['execute']:9.3f} {r['+prepare']:9.3f} {r['overhead']:9.3f} "
+                f"{r['overhead_with_prepare']:9.3f} ({len(each.samples['execute'])} calls)"
             )
         print(
             f"client overhead with SM2: native {overhead['SM2 native']:.3f} ms, gmssl "
