@@ -76,7 +76,7 @@ def check_public_key(public_key_hex: str) -> None:
 def sign(private_key_hex: str, public_key_hex: str, data: bytes) -> bytes:
     """Sign `data` (SM3 with the signer's Z value, as GM/T 0009 prescribes); 64 bytes r||s."""
     private = _private(private_key_hex)
-    return openssl_sm2.sign(private, _public(public_key_hex), data)
+    return openssl_sm2.sign(private, _public(public_key_hex), _bytes(data))
 
 
 def verify(public_key_hex: str, data: bytes, signature: bytes) -> bool:
@@ -89,7 +89,15 @@ def verify(public_key_hex: str, data: bytes, signature: bytes) -> bool:
     s = int.from_bytes(signature[32:], "big")
     if not (0 < r < ORDER and 0 < s < ORDER):
         return False
-    return openssl_sm2.verify(public, data, bytes(signature))
+    return openssl_sm2.verify(public, _bytes(data), bytes(signature))
+
+
+def _bytes(data: bytes) -> bytes:
+    """What is signed is bytes: a str (which encoding?) is the caller's mistake, said plainly
+    rather than as a ctypes error."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"SM2 signs bytes, not {type(data).__name__}")
+    return bytes(data)
 
 
 def _private(value: str) -> bytes:

@@ -201,6 +201,13 @@ def test_a_private_key_out_of_range_or_malformed_is_a_typed_error(private: str) 
         sm2.public_key_of(private)
 
 
+def test_text_instead_of_bytes_is_a_type_error_not_a_ctypes_one() -> None:
+    with pytest.raises(TypeError, match="bytes, not str"):
+        sm2.sign(EXAMPLE_PRIVATE, EXAMPLE_PUBLIC, "message digest")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="bytes, not str"):
+        sm2.verify(EXAMPLE_PUBLIC, "message digest", EXAMPLE_SIGNATURE)  # type: ignore[arg-type]
+
+
 def test_signing_with_a_public_key_off_the_curve_is_a_typed_error() -> None:
     with pytest.raises(sm2.SignatureError):
         sm2.sign(EXAMPLE_PRIVATE, off_curve(EXAMPLE_PUBLIC), EXAMPLE_MESSAGE)
