@@ -27,7 +27,10 @@ from typing import Any
 from terminal.sm2_errors import SignatureError, SM2LibraryMissing
 
 LIBRARY = "libcrypto.so.3"
-DEFAULT_ID = b"1234567812345678"  # GM/T 0009's default user id (the Z value's ENTL || ID)
+# GM/T 0009's default user id (in the Z value). Set with EVP_PKEY_CTX_set1_id after the
+# Digest*Init_ex: OpenSSL 3.0 refuses the "distid" parameter passed to the init itself, and its
+# own default is not this id.
+DEFAULT_ID = b"1234567812345678"
 _NID_SM2 = 1172  # obj_mac.h
 _SELECT_PUBLIC = 0x86  # EVP_PKEY_PUBLIC_KEY: domain parameters + public key
 _SELECT_KEYPAIR = 0x87  # EVP_PKEY_KEYPAIR: the same + private key
