@@ -42,5 +42,6 @@ case "$1" in
     for file in bench/bench_*.py; do
       "$py" -m "bench.$(basename "$file" .py)"
     done
+    "$py" -m bench.bench_drain --compare signing  # the drain with SM2 on beside signing off
     ;;
 esac

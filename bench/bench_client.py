@@ -5,9 +5,12 @@ instantly with one canned, valid 2207 response. The baseline is the same request
 with `http.client` on a keep-alive connection and the body read, nothing else; the client run
 is `PlatformClient.execute(prepared)` (envelope, JSON encode, requests, strict parse, checked
 Breakdown); "requests" is the same bytes through a bare `requests` session, to show how much
-of the overhead is the HTTP library. Batches alternate so drift hits all alike; the overhead is
-the difference of the medians. Then the same with signtype SM2: signing each request and
-verifying each (pre-signed) response.
+of the overhead is the HTTP library. The overhead is the difference of the medians. Three
+modes: signtype NONE; signtype SM2 (signing each request, verifying each pre-signed response)
+with the native SM2 (`terminal.openssl_sm2`); and SM2 with `gmssl` (pure Python, the
+implementation it replaced) put behind `terminal.sm2`, the same-run baseline of the SM2
+figures. Batches alternate between all functions of all three modes, so drift and the other
+load of the machine hit them alike. Last, sign and verify alone, native against gmssl.
 
     .venv/bin/python -m bench.bench_client [--calls 2000]
 """
@@ -20,14 +23,18 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from terminal import sm2
+from gmssl import sm2 as gmssl_sm2
+
+from terminal import openssl_sm2, sm2
 from terminal.central.client import PlatformClient, make_session
 from terminal.central.envelope import encode
 from terminal.central.msgid import MsgidAllocator
@@ -199,6 +206,39 @@ def make_client(url: str, platform_public_key: str, *, signtype: str) -> Platfor
     return client
 
 
+class GmsslBackend:
+    """The bytes-level interface of `terminal.openssl_sm2`, computed by gmssl: what
+    `terminal.sm2` did before it went native, for the same-run baseline. Keys are set up
+    natively (untimed)."""
+
+    public_key = staticmethod(openssl_sm2.public_key)
+    check_public_key = staticmethod(openssl_sm2.check_public_key)
+
+    @staticmethod
+    def sign(private: bytes, public: bytes, data: bytes) -> bytes:
+        crypt = gmssl_sm2.CryptSM2(private_key=private.hex(), public_key="")
+        crypt.public_key = public.hex()  # after construction: gmssl strips a leading "04"
+        return bytes.fromhex(crypt.sign_with_sm3(data))
+
+    @staticmethod
+    def verify(public: bytes, data: bytes, signature: bytes) -> bool:
+        crypt = gmssl_sm2.CryptSM2(private_key="", public_key="")
+        crypt.public_key = public.hex()
+        return bool(crypt.verify_with_sm3(signature.hex(), data))
+
+
+@contextmanager
+def backend(name: str) -> Iterator[None]:
+    """`terminal.sm2` computing with `name` ("native" or "gmssl") inside the block."""
+    native = sm2.openssl_sm2
+    if name == "gmssl":
+        sm2.openssl_sm2 = GmsslBackend  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sm2.openssl_sm2 = native
+
+
 def timed(fn: Callable[[], Any], calls: int) -> list[float]:
     samples = []
     for _ in range(calls):
@@ -208,12 +248,45 @@ def timed(fn: Callable[[], Any], calls: int) -> list[float]:
     return samples
 
 
-def measure(
-    url: str, platform_public_key: str, *, signtype: str, calls: int, batch: int = 100
-) -> dict[str, float]:
-    client = make_client(url, platform_public_key, signtype=signtype)
-    prepared = client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300")
-    body = encode(client.envelope_for(prepared))  # the bytes the client sends
+@dataclass
+class Mode:
+    """One way of calling (signtype NONE, SM2 native, SM2 gmssl): its four timed functions,
+    the samples each gathered, and what to close."""
+
+    label: str
+    implementation: str
+    batch: int
+    functions: dict[str, Callable[[], Any]]
+    closers: list[Callable[[], Any]]
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+    def run_batch(self) -> None:
+        with backend(self.implementation):
+            for name, fn in self.functions.items():
+                self.samples.setdefault(name, []).extend(timed(fn, self.batch))
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+
+    def medians_ms(self) -> dict[str, float]:
+        median = {name: statistics.median(t) * 1000 for name, t in self.samples.items()}
+        return {
+            **median,
+            "overhead": median["execute"] - median["baseline"],
+            "overhead_with_prepare": median["+prepare"] - median["baseline"],
+        }
+
+
+def mode(
+    url: str, platform_public_key: str, *, signtype: str, implementation: str, batch: int
+) -> Mode:
+    """The four ways of sending one 2207 with `signtype`: raw http.client (the baseline), a
+    bare requests session, `client.execute`, and prepare + execute."""
+    with backend(implementation):
+        client = make_client(url, platform_public_key, signtype=signtype)
+        prepared = client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300")
+        body = encode(client.envelope_for(prepared))  # the bytes the client sends
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port)
     path = TRANSACTION_PATHS["2207"]
@@ -236,31 +309,20 @@ def measure(
     def with_prepare() -> None:
         client.execute(client.prepare("2207", SETTLE_INPUT, insuplc_admdvs="440300"))
 
-    baseline: list[float] = []
-    via_requests: list[float] = []
-    execute: list[float] = []
-    prepared_too: list[float] = []
-    for fn in (raw, transport_only, full, with_prepare):
-        timed(fn, 50)  # warm up connections and caches
-    done = 0
-    while done < calls:
-        baseline += timed(raw, batch)
-        via_requests += timed(transport_only, batch)
-        execute += timed(full, batch)
-        prepared_too += timed(with_prepare, batch)
-        done += batch
-    connection.close()
-    session.close()
-    client.close()
-    base = statistics.median(baseline)
-    return {
-        "baseline_ms": base * 1000,
-        "requests_ms": statistics.median(via_requests) * 1000,
-        "execute_ms": statistics.median(execute) * 1000,
-        "prepare_execute_ms": statistics.median(prepared_too) * 1000,
-        "overhead_ms": (statistics.median(execute) - base) * 1000,
-        "overhead_with_prepare_ms": (statistics.median(prepared_too) - base) * 1000,
+    label = signtype if signtype == "NONE" else f"SM2 {implementation}"
+    functions = {
+        "baseline": raw,
+        "requests": transport_only,
+        "execute": full,
+        "+prepare": with_prepare,
     }
+    result = Mode(
+        label, implementation, batch, functions, [connection.close, session.close, client.close]
+    )
+    with backend(implementation):
+        for fn in functions.values():
+            timed(fn, max(5, batch // 2))  # warm up connections and caches
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -280,27 +342,70 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         print(
-            f"{'signtype':8} {'baseline':>9} {'requests':>9} {'execute':>9} {'+prepare':>9} "
-            f"{'overhead':>9} {'+prepare':>9} (median ms per call, {args.calls} calls)"
+            f"{'signtype':12} {'baseline':>9} {'requests':>9} {'execute':>9} {'+prepare':>9} "
+            f"{'overhead':>9} {'+prepare':>9} (median ms per call)"
         )
-        for signtype in ("NONE", "SM2"):
-            calls = args.calls if signtype == "NONE" else max(200, args.calls // 10)
-            r = measure(service.url, platform.public_key_hex, signtype=signtype, calls=calls)
-            print(
-                f"{signtype:8} {r['baseline_ms']:9.3f} {r['requests_ms']:9.3f} "
-                f"{r['execute_ms']:9.3f} "
-                f"{r['prepare_execute_ms']:9.3f} {r['overhead_ms']:9.3f} "
-                f"{r['overhead_with_prepare_ms']:9.3f}"
+        # Batches alternate between the modes, so drift and other load hit all three alike;
+        # gmssl is 20-40x slower, so its batches are a tenth the size.
+        modes = [
+            mode(
+                service.url,
+                platform.public_key_hex,
+                signtype=signtype,
+                implementation=implementation,
+                batch=batch,
             )
+            for signtype, implementation, batch in (
+                ("NONE", "native", 100),
+                ("SM2", "native", 100),
+                ("SM2", "gmssl", 10),
+            )
+        ]
+        try:
+            for _ in range(max(1, args.calls // 100)):
+                for each in modes:
+                    each.run_batch()
+        finally:
+            for each in modes:
+                each.close()
+        overhead: dict[str, float] = {}
+        for each in modes:
+            r = each.medians_ms()
+            overhead[each.label] = r["overhead"]
+            print(
+                f"{each.label:12} {r['baseline']:9.3f} {r['requests']:9.3f} "
+                f"{r['execute']:9.3f} {r['+prepare']:9.3f} {r['overhead']:9.3f} "
+                f"{r['overhead_with_prepare']:9.3f} ({len(each.samples['execute'])} calls)"
+            )
+        print(
+            f"client overhead with SM2: native {overhead['SM2 native']:.3f} ms, gmssl "
+            f"{overhead['SM2 gmssl']:.3f} ms (gmssl/native "
+            f"{overhead['SM2 gmssl'] / overhead['SM2 native']:.1f}x); signing's share over "
+            f"NONE: {overhead['SM2 native'] - overhead['NONE']:.3f} ms"
+        )
         data = sm2.canonical_json(SETTLE_INPUT)
         keys = sm2.SM2KeyPair.generate()
         signature = sm2.sign(keys.private_key_hex, keys.public_key_hex, data)
-        sign = timed(lambda: sm2.sign(keys.private_key_hex, keys.public_key_hex, data), 100)
-        verify = timed(lambda: sm2.verify(keys.public_key_hex, data, signature), 100)
-        print(
-            f"SM2 alone: sign {statistics.median(sign) * 1000:.3f} ms, "
-            f"verify {statistics.median(verify) * 1000:.3f} ms (gmssl, pure Python)"
-        )
+        operations: dict[str, Callable[[], Any]] = {
+            "sign": lambda: sm2.sign(keys.private_key_hex, keys.public_key_hex, data),
+            "verify": lambda: sm2.verify(keys.public_key_hex, data, signature),
+        }
+        alone: dict[str, dict[str, list[float]]] = {
+            name: {"sign": [], "verify": []} for name in ("native", "gmssl")
+        }
+        for _ in range(10):  # rounds alternate: 100 native calls, then 20 gmssl calls, each
+            for implementation, calls in (("native", 100), ("gmssl", 20)):
+                with backend(implementation):
+                    for operation, fn in operations.items():
+                        alone[implementation][operation] += timed(fn, calls)
+        for operation in ("sign", "verify"):
+            native = statistics.median(alone["native"][operation]) * 1000
+            reference = statistics.median(alone["gmssl"][operation]) * 1000
+            print(
+                f"SM2 {operation} alone ({len(alone['native'][operation])} / "
+                f"{len(alone['gmssl'][operation])} calls): native {native:.3f} ms, "
+                f"gmssl {reference:.3f} ms (gmssl/native {reference / native:.1f}x)"
+            )
     finally:
         service.stop()
     return 0

@@ -9,6 +9,7 @@ stamp="$venv/.medterm-installed"
 
 apt_packages=(
   python3 python3-venv python3-dev build-essential swig pkg-config
+  libssl3  # libcrypto.so.3: SM2/SM3 signatures through ctypes (terminal/openssl_sm2.py)
   pcscd libpcsclite-dev libpcsclite1 vsmartcard-vpcd pcsc-tools
   socat xvfb xauth fonts-noto-cjk
   libglib2.0-0  # QtCore links glib: without it nothing of PySide6 imports

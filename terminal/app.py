@@ -35,6 +35,7 @@ from kernel.money import Money
 from offline_store.datadir import journal_path, key_path_of, open_journal_files
 from offline_store.forwarder import Forwarder
 from offline_store.journal import Journal
+from terminal import sm2
 from terminal.central.client import PlatformClient
 from terminal.central.msgid import MsgidAllocator
 from terminal.config import InstitutionKind, TerminalConfig
@@ -110,9 +111,11 @@ class Terminal:
     ) -> Terminal:
         """A terminal; `devices`, `face` and `forwarder` build those now (and start the
         forwarder) rather than on first use. If one fails, what was built is closed again.
-        It takes payments, so it creates its journal in `store.data_dir` unless
+        It checks first that SM2 signatures work here (`SM2LibraryMissing`, E112, says what
+        to install). It takes payments, so it creates its journal in `store.data_dir` unless
         `create_journal=False` (a `--data-dir` of the command line without
         `--create-journal`: docs/cli.md)."""
+        sm2.ensure_available()  # E112 now, not at the first signed request or e-voucher
         terminal = cls(
             config,
             his_url=his_url,

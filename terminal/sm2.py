@@ -4,24 +4,41 @@ The platform signs e-vouchers and (when signing is on) verifies request envelope
 signs requests and verifies e-vouchers offline. All of them go through here, so that "what is
 signed" is defined once: `canonical_json` for JSON bodies, raw bytes otherwise.
 
-Built on `gmssl` (pure Python, the reference SM2/SM3 implementation on PyPI): `cryptography`
-has no SM2. Signatures are the 64-byte `r || s` form, carried as hex or base64url by callers.
+Signatures are GM/T 0009 SM2-with-SM3 with the default user id, in the 64-byte `r || s` form
+(carried as hex or base64url by callers); keys are hex, private 64 digits, public 128 (X then
+Y, no 04 prefix). This module checks and converts; the arithmetic is the system's OpenSSL 3
+(`terminal.openssl_sm2`, and docs/platform-client.md for why). Without it, the first use
+raises `SM2LibraryMissing` (E112), and `ensure_available()` lets the terminal say so at start.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from gmssl import sm2
+from terminal import openssl_sm2
+from terminal.sm2_errors import SignatureError, SM2LibraryMissing
 
-_N = int(sm2.default_ecc_table["n"], 16)
+__all__ = [
+    "ORDER",
+    "SM2KeyPair",
+    "SM2LibraryMissing",
+    "SignatureError",
+    "canonical_json",
+    "check_public_key",
+    "ensure_available",
+    "public_key_of",
+    "sign",
+    "verify",
+]
 
-
-class SignatureError(ValueError):
-    """A key or signature that is not well formed (a bad signature is `verify() -> False`)."""
+# n, the order of the SM2 curve's base point (GM/T 0003.5): private keys are 1..n-2 and both
+# halves of a signature 1..n-1.
+ORDER = 0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123
+_HEX = re.compile(r"[0-9a-fA-F]*")
 
 
 @dataclass(frozen=True)
@@ -31,11 +48,14 @@ class SM2KeyPair:
 
     @classmethod
     def generate(cls) -> SM2KeyPair:
-        d = secrets.randbelow(_N - 2) + 1
-        private_hex = f"{d:064x}"
-        probe = sm2.CryptSM2(private_key=private_hex, public_key="")
-        public_hex = probe._kg(d, sm2.default_ecc_table["g"])
-        return cls(private_hex, public_hex)
+        private_hex = f"{secrets.randbelow(ORDER - 2) + 1:064x}"
+        return cls(private_hex, public_key_of(private_hex))
+
+
+def ensure_available() -> None:
+    """`SM2LibraryMissing` (with what to install) unless SM2 can be signed and verified here:
+    the terminal calls this at start, rather than failing at the first patient's request."""
+    openssl_sm2.crypto()
 
 
 def canonical_json(value: Any) -> bytes:
@@ -43,43 +63,57 @@ def canonical_json(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def public_key_of(private_key_hex: str) -> str:
+    """The public key (128 hex digits) belonging to a private key."""
+    return openssl_sm2.public_key(_private(private_key_hex)).hex()
+
+
+def check_public_key(public_key_hex: str) -> None:
+    """`SignatureError` unless the key is 128 hex digits and a point of the SM2 curve."""
+    openssl_sm2.check_public_key(_public(public_key_hex))
+
+
 def sign(private_key_hex: str, public_key_hex: str, data: bytes) -> bytes:
     """Sign `data` (SM3 with the signer's Z value, as GM/T 0009 prescribes); 64 bytes r||s."""
-    _check_hex(private_key_hex, 64, "private key")
-    _check_hex(public_key_hex, 128, "public key")
-    crypt = _crypt(private_key_hex, public_key_hex)
-    return bytes.fromhex(crypt.sign_with_sm3(data))
+    private = _private(private_key_hex)
+    return openssl_sm2.sign(private, _public(public_key_hex), _bytes(data))
 
 
 def verify(public_key_hex: str, data: bytes, signature: bytes) -> bool:
-    """True only for a valid 64-byte signature of `data` by the holder of the public key."""
-    _check_hex(public_key_hex, 128, "public key")
+    """True only for a valid 64-byte signature of `data` by the holder of the public key;
+    `SignatureError` for a key that is not well formed (not hex, or not on the curve)."""
+    public = _public(public_key_hex)
     if len(signature) != 64:
         return False
     r = int.from_bytes(signature[:32], "big")
     s = int.from_bytes(signature[32:], "big")
-    if not (0 < r < _N and 0 < s < _N):
+    if not (0 < r < ORDER and 0 < s < ORDER):
         return False
-    crypt = _crypt("", public_key_hex)
-    try:
-        return bool(crypt.verify_with_sm3(signature.hex(), data))
-    except (ValueError, TypeError, ZeroDivisionError):
-        return False
+    return openssl_sm2.verify(public, _bytes(data), bytes(signature))
 
 
-def _crypt(private_key_hex: str, public_key_hex: str) -> sm2.CryptSM2:
-    """gmssl's constructor does `public_key.lstrip("04")` for keys starting with "04", which
-    strips every leading 0 and 4 of the key itself (1 key in 256 could never sign or verify);
-    our keys carry no prefix, so set the key after construction."""
-    crypt = sm2.CryptSM2(private_key=private_key_hex, public_key="")
-    crypt.public_key = public_key_hex
-    return crypt
+def _bytes(data: bytes) -> bytes:
+    """What is signed is bytes: a str (which encoding?) is the caller's mistake, said plainly
+    rather than as a ctypes error."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"SM2 signs bytes, not {type(data).__name__}")
+    return bytes(data)
 
 
-def _check_hex(value: str, length: int, what: str) -> None:
+def _private(value: str) -> bytes:
+    private = _hex(value, 64, "private key")
+    if not 0 < int.from_bytes(private, "big") < ORDER - 1:
+        raise SignatureError("private key must be between 1 and n-2")
+    return private
+
+
+def _public(value: str) -> bytes:
+    return _hex(value, 128, "public key")
+
+
+def _hex(value: str, length: int, what: str) -> bytes:
     if not isinstance(value, str) or len(value) != length:
         raise SignatureError(f"{what} must be {length} hex digits")
-    try:
-        bytes.fromhex(value)
-    except ValueError:
-        raise SignatureError(f"{what} is not hexadecimal") from None
+    if not _HEX.fullmatch(value):  # bytes.fromhex alone would skip spaces
+        raise SignatureError(f"{what} is not hexadecimal")
+    return bytes.fromhex(value)

@@ -12,15 +12,13 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from gmssl import sm2
-
+from terminal import sm2
 from terminal.policy.rules import REGIONS_DIR
 
 REGION = "440300"
 WORLD_YEAR = 2026
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-_N = int(sm2.default_ecc_table["n"], 16)
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余于杜叶程"
@@ -31,12 +29,8 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平�
 def key_pair(seed: str, label: str) -> dict[str, str]:
     """A deterministic SM2 key pair: the private scalar is a hash of seed and label."""
     digest = hashlib.sha256(f"{seed}/{label}".encode()).digest()
-    d = int.from_bytes(digest, "big") % (_N - 1) + 1
-    private_hex = f"{d:064x}"
-    public_hex = sm2.CryptSM2(private_key=private_hex, public_key="")._kg(
-        d, sm2.default_ecc_table["g"]
-    )
-    return {"private_key_hex": private_hex, "public_key_hex": public_hex}
+    private_hex = f"{int.from_bytes(digest, 'big') % (sm2.ORDER - 1) + 1:064x}"
+    return {"private_key_hex": private_hex, "public_key_hex": sm2.public_key_of(private_hex)}
 
 
 def id_number(region: str, birth: date, serial: int) -> str:

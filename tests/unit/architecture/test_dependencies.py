@@ -8,7 +8,8 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
-CODE = ("kernel", "terminal", "drivers", "offline_store", "simulators", "ui", "bench", "tests")
+INSTALLED = ("kernel", "terminal", "drivers", "offline_store", "simulators", "ui")  # the wheel's
+CODE = (*INSTALLED, "bench", "tests")
 
 # distribution -> the module the project imports
 IMPORTED_AS = {
@@ -42,17 +43,20 @@ USED_OTHERWISE = {
 }
 
 
-def declared() -> list[str]:
+def declared(*, extras: tuple[str, ...] | None = None) -> list[str]:
+    """The distributions pyproject.toml names: the runtime ones and every extra's, or only
+    the given extras'."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    requirements = [*project["dependencies"]]
-    for extra in project["optional-dependencies"].values():
-        requirements += extra
+    requirements = [*project["dependencies"]] if extras is None else []
+    for name, extra in project["optional-dependencies"].items():
+        if extras is None or name in extras:
+            requirements += extra
     return [re.match(r"[A-Za-z0-9_.\-]+", r).group(0) for r in requirements]  # type: ignore[union-attr]
 
 
-def imports_anywhere(module: str) -> bool:
+def imports_anywhere(module: str, folders: tuple[str, ...] = CODE) -> bool:
     pattern = re.compile(rf"^\s*(import|from) {re.escape(module)}(\s|\.|$)", re.MULTILINE)
-    for folder in CODE:
+    for folder in folders:
         for path in (REPO / folder).rglob("*.py"):
             if pattern.search(path.read_text(encoding="utf-8")):
                 return True
@@ -67,3 +71,12 @@ def test_every_declared_dependency_is_accounted_for() -> None:
 def test_every_declared_dependency_is_imported() -> None:
     unused = [d for d in declared() if d in IMPORTED_AS and not imports_anywhere(IMPORTED_AS[d])]
     assert unused == []
+
+
+def test_no_installed_module_imports_a_development_dependency() -> None:
+    """gmssl (the SM2 reference), pytest, hypothesis...: a terminal installed without the dev
+    extra must not need them."""
+    dev_only = [d for d in declared(extras=("dev",)) if d in IMPORTED_AS]
+    assert "gmssl" in dev_only
+    used = [d for d in dev_only if imports_anywhere(IMPORTED_AS[d], INSTALLED)]
+    assert used == []
