@@ -30,6 +30,7 @@ from kernel.records import PersonIdentity, Transaction
 from kernel.states import FINAL_STATES, TxKind, TxState
 from terminal.central.errors import AmbiguousOutcomeError, PlatformError, TransportError
 from terminal.flows import bill as bills
+from terminal.flows import commercial
 from terminal.flows.checkout import (
     CheckoutOutcome,
     CheckoutSaga,
@@ -126,8 +127,11 @@ class CheckoutSession:
         self.saga.journal.bill(self.tx_id, [line.to_json() for line in chosen])
         return chosen
 
-    def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown:
-        """The split to show before any money moves: the platform's pre-settlement online,
+    def presettle(
+        self, *, use_account: bool = True, mulaid_psn_no: str = "", use_commercial: bool = True
+    ) -> Breakdown:
+        """The split to show before any money moves: the platform's pre-settlement online
+        (with the commercial plan's share when the person holds one and `use_commercial`),
         the offline policy's estimate offline. Called again (online) when the person changes
         how the accounts are used, for example to accept a family member's (共济)."""
         saga = self.saga
@@ -137,7 +141,10 @@ class CheckoutSession:
         self._expect(TxState.BILLED, TxState.PRESETTLED)
         try:
             breakdown = saga.presettle_online(
-                self.tx_id, use_account=use_account, mulaid_psn_no=mulaid_psn_no
+                self.tx_id,
+                use_account=use_account,
+                mulaid_psn_no=mulaid_psn_no,
+                use_commercial=use_commercial,
             )
         except _OFFLINE_CAUSES as err:
             self._go_offline(err)
@@ -145,7 +152,7 @@ class CheckoutSession:
         except BaseException:
             self._cancel_quietly("pre-settlement failed")
             raise
-        self._due = breakdown.psn_cash_pay
+        self._due = breakdown.cash_due
         return breakdown
 
     def confirm(self) -> Money:
@@ -207,8 +214,9 @@ class CheckoutSession:
             assert tx.actual is not None
             breakdown = tx.actual
         collected = self.saga.journal.collected_total(self.tx_id)
+        claim = commercial.status(self.saga.journal, self.tx_id)
         self.release()
-        return CheckoutOutcome(tx, breakdown, collected, offline=self.offline)
+        return CheckoutOutcome(tx, breakdown, collected, offline=self.offline, claim=claim)
 
     def cancel(self, reason: str = "cancelled by the patient") -> Transaction:
         """Stop here: any money taken is given back and what the platform holds is undone."""
@@ -237,7 +245,7 @@ class CheckoutSession:
         if self._due is None:
             estimated = self.transaction.estimated
             assert estimated is not None
-            self._due = estimated.psn_cash_pay
+            self._due = estimated.cash_due
         return self._due
 
     def _go_offline(self, cause: PlatformError) -> None:
