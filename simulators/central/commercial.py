@@ -236,12 +236,13 @@ def refuse_if_claimed(conn: sqlite3.Connection, setl_id: str) -> None:
         )
 
 
-def holdings(conn: sqlite3.Connection, psn_no: str) -> dict[str, Any]:
-    """A person's policies and claims (the control endpoint `/_sim/commercial`)."""
+def holdings(conn: sqlite3.Connection, psn_no: str | None) -> dict[str, Any]:
+    """Policies and claims of a person, or everyone's (the control endpoint)."""
+    where, args = ("WHERE psn_no = ?", (psn_no,)) if psn_no else ("", ())
     claims = conn.execute(
         "SELECT claim_id, setl_id, policy_no, covered_amt, dedc_amt, pay_amt, state, msgid "
-        "FROM claims WHERE psn_no = ? ORDER BY seq",
-        (psn_no,),
+        f"FROM claims {where} ORDER BY seq",
+        args,
     ).fetchall()
     keys = ("claim_id", "setl_id", "policy_no", "covered_amt", "dedc_amt", "pay_amt", "state")
     return {
@@ -255,7 +256,7 @@ def holdings(conn: sqlite3.Connection, psn_no: str) -> dict[str, Any]:
                 "dedc_used": str(p.dedc_used),
                 "paid": str(p.paid),
             }
-            for p in _policies(conn, psn_no)
+            for p in (_policies(conn, psn_no) if psn_no else _all_policies(conn))
         ],
         "claims": [dict(zip((*keys, "msgid"), row, strict=True)) for row in claims],
     }
@@ -283,6 +284,14 @@ def _policies(conn: sqlite3.Connection, psn_no: str) -> list[Policy]:
         "SELECT policy_no, psn_no, plan_code, begndate, enddate, state, dedc_used, paid "
         "FROM policies WHERE psn_no = ? ORDER BY begndate, policy_no",
         (psn_no,),
+    ).fetchall()
+    return [_row(r) for r in rows]
+
+
+def _all_policies(conn: sqlite3.Connection) -> list[Policy]:
+    rows = conn.execute(
+        "SELECT policy_no, psn_no, plan_code, begndate, enddate, state, dedc_used, paid "
+        "FROM policies ORDER BY policy_no"
     ).fetchall()
     return [_row(r) for r in rows]
 
