@@ -12,6 +12,7 @@ from datetime import datetime
 from drivers.printer.receipt import Receipt, ReceiptItem, Slip
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutOutcome
+from terminal.flows.commercial import ClaimState, ClaimStatus
 
 CHANNEL_LABELS = {
     "qr": "扫码支付",
@@ -47,8 +48,23 @@ def receipt_of(
         personal_account=breakdown.acct_pay,
         family_account=breakdown.acct_mulaid_pay,
         channel_label=label,
-        channel=breakdown.psn_cash_pay,
+        channel=breakdown.cash_due,
+        commercial=breakdown.commercial_pay,
+        commercial_label=f"{outcome.claim.plan_name or '商业保险'}支付",
+        notes=claim_notes(outcome.claim),
     )
+
+
+def claim_notes(claim: ClaimStatus) -> tuple[str, ...]:
+    """What the receipt says of a commercial claim that did not pay as shown (in Chinese)."""
+    name = claim.plan_name or "商业保险"
+    if claim.state is ClaimState.REFUSED:
+        return (f"{name}未予赔付:{claim.reason or '保险方拒绝'}。差额已由您支付。",)
+    if claim.state is ClaimState.UNREACHABLE:
+        return (f"{name}暂时无法连接,本次未申请赔付,差额已由您支付。",)
+    if claim.state is ClaimState.QUEUED:
+        return (f"{name}赔付将在联网后申请,赔付金额退还给您。",)
+    return ()
 
 
 def slip_of(kind: str, reference: str, institution: str, printed_at: datetime) -> Slip:

@@ -90,3 +90,22 @@ def test_wrapped_lines_keep_every_character_within_the_width(text: str, width: i
     lines = wrap(text, width)
     assert "".join(lines) == text
     assert all(columns(line) <= width for line in lines)
+
+
+def test_a_commercial_plans_share_is_printed_and_counted_among_the_payers() -> None:
+    paid_by_plan = replace(
+        RECEIPT,
+        channel=RECEIPT.channel - Money("5.60"),
+        commercial=Money("5.60"),
+        commercial_label="深圳惠民保2026支付",
+        notes=("深圳惠民保2026赔付将在联网后申请,赔付金额退还给您。",),
+    )
+    data = receipt_bytes(paid_by_plan)
+    assert "深圳惠民保2026支付".encode("gb18030") in data and b"5.60" in data
+    assert "联网后申请".encode("gb18030") in data
+    with pytest.raises(ReceiptError, match="add up"):
+        receipt_bytes(replace(paid_by_plan, commercial=Money("5.61")))
+
+
+def test_no_commercial_line_without_a_plan() -> None:
+    assert "商业保险".encode("gb18030") not in receipt_bytes(RECEIPT)
