@@ -137,7 +137,7 @@ def claim(saga: CheckoutSaga, tx_id: str, actual: Breakdown) -> Breakdown:
     prepared = saga.journalled_request(
         tx, CLAIM_INFNO, lambda: inputs.claim(psn_no, actual.setl_id)
     )
-    from terminal.flows.checkout import SettlementPending, parse_result_output  # see above
+    from terminal.flows.checkout import SettlementPending, parse_result_output  # (cycle)
 
     try:
         output = saga.send_resolving(tx_id, prepared)
@@ -169,9 +169,17 @@ def _give_up(saga: CheckoutSaga, tx: Transaction, claim_msgid: str, setl_id: str
 
 
 def withdraw(saga: CheckoutSaga, tx: Transaction) -> None:
-    """Before a settlement is cancelled (a return): withdraw its claim, journalled. Nothing
-    to do without a claim; a claim given up already has its withdrawal, sent now."""
-    if not any(r.infno == CLAIM_INFNO for r in saga.journal.requests_of(tx.tx_id)):
+    """Before a settlement is cancelled (a return): withdraw its claim, journalled (a return
+    resumed after a crash resends the same withdrawal). Nothing to do when nothing was
+    claimed: no claim, a refused one, or one given up (its queued withdrawal undoes it;
+    `pending` keeps a return from starting before that withdrawal is forwarded)."""
+    requests = saga.journal.requests_of(tx.tx_id)
+    claims = [r for r in requests if r.infno == CLAIM_INFNO]
+    if not claims or claims[-1].status is not RequestStatus.SUCCEEDED:
+        return
+    if any(
+        r.infno == CLAIM_CANCEL_INFNO and r.status is RequestStatus.SUCCEEDED for r in requests
+    ):
         return
     assert tx.identity is not None
     identity = tx.identity
@@ -183,9 +191,11 @@ def withdraw(saga: CheckoutSaga, tx: Transaction) -> None:
 
 
 def pending(journal: Journal, tx_id: str) -> bool:
-    """A claim still queued (offline) or in flight: the settlement may not be cancelled yet."""
+    """A claim, or a claim's withdrawal, still queued or in flight: the settlement may not be
+    cancelled yet (the platform refuses while a claim may still be live)."""
+    final = (RequestStatus.SUCCEEDED, RequestStatus.FAILED)
     return any(
-        r.infno == CLAIM_INFNO and r.status not in (RequestStatus.SUCCEEDED, RequestStatus.FAILED)
+        r.infno in (CLAIM_INFNO, CLAIM_CANCEL_INFNO) and r.status not in final
         for r in journal.requests_of(tx_id)
     )
 

@@ -86,7 +86,7 @@ class Returns:
         if tx.state not in RETURNABLE:
             raise ReturnRefused(f"{tx_id} is {tx.state.value}")
         if commercial.pending(journal, tx_id):
-            raise ReturnRefused(f"{tx_id}: its commercial claim is not forwarded yet")
+            raise ReturnRefused(f"{tx_id}: its commercial claim is not settled at the platform yet")
         kept = kept_lines(_bill_of(tx), back) if back else []
         journal.start_return(tx_id, [line.to_json() for line in kept])
         return self.resume(tx_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from terminals import PERSONS
 
 from kernel.money import ZERO, Money
@@ -17,7 +18,7 @@ from terminal.flows.checkout import CheckoutRequest
 from terminal.flows.commercial import ClaimState
 from terminal.flows.identify import Credential, CredentialKind
 from terminal.flows.offline_chain import CLAIM_LANDED_REASON
-from terminal.flows.returns import Returns
+from terminal.flows.returns import ReturnRefused, Returns
 
 from .conftest import paycode
 
@@ -124,6 +125,8 @@ def test_an_unreachable_claim_leaves_the_rest_to_the_patient_and_its_withdrawal_
     assert outcome.claim.state is ClaimState.UNREACHABLE
     assert "could not be reached" in outcome.claim.describe()
     assert [c["state"] for c in claims(platform, INSURED, b.setl_id)] == ["claimed"]
+    with pytest.raises(ReturnRefused, match="commercial claim"):  # not while it may be live
+        Returns(terminal.saga).start(outcome.transaction.tx_id)
     result = terminal.forwarder(base_delay=0.05).drain(timeout=30)
     assert result.remaining == 0 and result.dead == 0
     assert [c["state"] for c in claims(platform, INSURED, b.setl_id)] == ["cancelled"]
@@ -133,6 +136,11 @@ def test_an_unreachable_claim_leaves_the_rest_to_the_patient_and_its_withdrawal_
         if r.infno == CLAIM_CANCEL_INFNO
     ]
     assert [r.status for r in withdrawals] == [RequestStatus.SUCCEEDED]
+    # withdrawn: the sale may now be returned, and nothing more is withdrawn
+    returned = Returns(terminal.saga).start(outcome.transaction.tx_id)
+    assert returned.original.state is TxState.RETURNED and returned.refunded == b.psn_cash_pay
+    again = terminal.journal.requests_of(outcome.transaction.tx_id)
+    assert [r.infno for r in again].count(CLAIM_CANCEL_INFNO) == 1
 
 
 def test_a_return_withdraws_the_claim_then_cancels_the_settlement(make_terminal, platform) -> None:
