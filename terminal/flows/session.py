@@ -4,10 +4,14 @@
     session.identify(credential)                 # who (None offline: the platform is away)
     session.unpaid_orders()                      # the person's HIS orders, to choose from
     session.bill(lines)                          # what is paid ((): every unpaid order)
-    session.presettle(use_account=..., mulaid_psn_no=...)   # the split to show; again to change
-    session.confirm()                            # the self-pay part due: money moves after this
+    session.presettle(use_account=..., mulaid_psn_no=..., use_commercial=...)
+                                                 # the split to show (with the commercial
+                                                 # plan's share, 9801); again to change
+    session.confirm()                            # the self-pay part due (cash_due): money
+                                                 # moves after this
     session.pay(collect, attempt)                # collected (cancellable, with a time limit)
-    session.settle(collect)                      # the platform's actual split
+    session.settle(collect)                      # the platform's actual split, then the
+                                                 # commercial claim (9802)
     session.complete()                           # the outcome for the receipt
     session.cancel(reason)                       # at any step before the settlement
 
