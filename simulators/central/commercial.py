@@ -262,6 +262,21 @@ def holdings(conn: sqlite3.Connection, psn_no: str | None) -> dict[str, Any]:
     }
 
 
+def policies_on(conn: sqlite3.Connection, psn_no: str, on: date) -> list[dict[str, str]]:
+    """The person's policies covering `on`, as 1101 lists them (project extension)."""
+    return [
+        {
+            "policy_no": p.policy_no,
+            "plan_code": p.plan_code,
+            "begndate": p.begndate.isoformat(),
+            "enddate": p.enddate.isoformat(),
+            "state": p.state,
+        }
+        for p in _policies(conn, psn_no)
+        if p.covers(on)
+    ]
+
+
 def set_policy_state(conn: sqlite3.Connection, policy_no: str, state: str) -> None:
     if state not in ("active", "suspended"):
         raise Rejected("保单状态无效", "state must be active or suspended")

@@ -110,12 +110,24 @@ class MutualAidMember:
 
 
 @dataclass(frozen=True)
+class HeldPolicy:
+    """A commercial policy covering today (1101, project extension: docs/commercial.md)."""
+
+    policy_no: str
+    plan_code: str
+    begndate: str
+    enddate: str
+    state: str
+
+
+@dataclass(frozen=True)
 class PersonInfo:
     base: PersonBase
     insurances: tuple[Insurance, ...]
     identities: tuple[Identity, ...]
     face_ref: FaceRef | None
     mulaid: tuple[MutualAidMember, ...]
+    policies: tuple[HeldPolicy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,6 +356,17 @@ def _person(out: Mapping[str, Any]) -> PersonInfo:
         identities=_rows(out, "idetinfo", _identity, required=False),
         face_ref=_face_ref(out.get("face_ref")),
         mulaid=_rows(out, "mulaid", _mutual_aid_member, required=False),
+        policies=_rows(out, "commercial_policies", _held_policy, required=False),
+    )
+
+
+def _held_policy(row: Mapping[str, Any], path: str) -> HeldPolicy:
+    return HeldPolicy(
+        policy_no=_text(row, "policy_no", path, required=True),
+        plan_code=_text(row, "plan_code", path, required=True),
+        begndate=_text(row, "begndate", path),
+        enddate=_text(row, "enddate", path),
+        state=_text(row, "state", path),
     )
 
 

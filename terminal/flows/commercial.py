@@ -49,6 +49,7 @@ log = logging.getLogger("terminal.commercial")
 USE = "use_commercial"  # identity.extra: "0" when the patient declined the plan for this sale
 POLICY = "commercial_policy"  # identity.extra: the policy the pre-claim found ("" none)
 PLAN_NAME = "commercial_plan"  # identity.extra: its plan's name, for the receipt
+HELD = "commercial_held"  # identity.extra: "0" when 1101 listed no policy covering today
 UNREACHABLE = "unreachable: withdrawal queued"
 
 
@@ -102,7 +103,7 @@ def estimate(
     choice and the policy for the settle step. A pre-claim that fails leaves no commercial
     line (the patient then pays the cash part): it never stops the checkout."""
     extra = {**identity.extra, USE: "1" if use else "0", POLICY: "", PLAN_NAME: ""}
-    if not use:
+    if not use or identity.extra.get(HELD) == "0":  # no plan: no round trip for nothing
         return presettled, replace(identity, extra=extra)
     request = client.prepare(
         PRECLAIM_INFNO,

@@ -314,5 +314,6 @@ def _identity_of(person: IdentifiedPerson) -> PersonIdentity:
             "psn_type": person.psn_type,
             "mulaid_psn_no": "",
             "use_account": "1",
+            commercial.HELD: "1" if person.holds_commercial_plan else "0",
         },
     )

@@ -187,3 +187,23 @@ def test_offline_the_claim_is_forwarded_after_the_settlement_exactly_once(
     assert [a.amount for a in owed] == [Money("14.00")]
     terminal.forwarder(base_delay=0.05).drain(timeout=10)
     assert len(claims(platform, INSURED, tx.actual.setl_id)) == 1
+
+
+def test_a_person_without_a_plan_costs_no_pre_claim(make_terminal, platform) -> None:
+    terminal = make_terminal()
+    session = terminal.saga.begin(TxKind.OUTPATIENT)
+    person = session.identify(sale(NO_PLAN).credential)
+    assert person is not None and not person.holds_commercial_plan
+    insured = terminal.saga.begin(TxKind.OUTPATIENT)
+    holder = insured.identify(sale(INSURED).credential)
+    assert holder is not None and holder.holds_commercial_plan  # 1101 lists the policy
+    for opened in (session, insured):
+        opened.cancel("test")
+    # the pre-claim is skipped for the one without a plan: a fault on 9801 cannot touch it
+    platform.control(
+        "POST", "/_sim/faults", {"rules": [{"infno": "9801", "mode": "http_503", "count": 1}]}
+    )
+    outcome = terminal.saga.run(sale(NO_PLAN), paycode(terminal))
+    assert outcome.transaction.state is TxState.COMPLETED
+    rules = platform.control("GET", "/_sim/faults")["rules"]
+    assert [r["fired"] for r in rules] == [0]
