@@ -198,8 +198,10 @@ def buy_plan(ctx: Context) -> Output:
     if balc < plan.premium:
         raise Rejected("个人账户余额不足", f"the account holds {balc}, the premium {plan.premium}")
     persons.set_balance(ctx.conn, person.psn_no, balc - plan.premium)
-    count = ctx.conn.execute("SELECT COUNT(*) FROM policies").fetchone()[0]
-    policy_no = f"HMB{begin.year}{int(count) + 1:010d}"
+    sold = ctx.conn.execute(
+        "SELECT COUNT(*) FROM policies WHERE bought_msgid IS NOT NULL"
+    ).fetchone()[0]
+    policy_no = f"HMS{begin.year}{int(sold) + 1:010d}"  # HMS: sold here (the world's are HMB)
     ctx.conn.execute(
         "INSERT INTO policies VALUES (?, ?, ?, ?, ?, 'active', '0.00', '0.00', ?)",
         (policy_no, person.psn_no, code, begin.isoformat(), end.isoformat(), ctx.request.msgid),
