@@ -2,6 +2,11 @@
 
 Its constructor enforces every invariant of central-api.md, so a breakdown that exists adds
 up: the terminal never shows a patient, nor collects money for, a split that does not.
+
+`commercial_pay` is the project's one line beside the platform's: what a commercial plan (a
+city plan of the 惠民保 kind) paid of the patient's cash part after the basic settlement
+(docs/commercial.md). It is never part of the platform's `setlinfo` sums; it only takes its
+share of `psn_cash_pay`, so `cash_due` is what the patient still pays.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ class Breakdown:
 
     `cancellation=True` marks the negated breakdown of 2208/2103, whose amounts are all <= 0.
     `balc` is the personal account balance after the settlement (not part of the sums).
+    `commercial_pay` is the commercial plan's share of `psn_cash_pay` (0 without a claim).
     """
 
     medfee_sumamt: Money
@@ -63,6 +69,7 @@ class Breakdown:
     acct_mulaid_pay: Money
     psn_cash_pay: Money
     balc: Money = ZERO
+    commercial_pay: Money = ZERO
     setl_id: str = ""
     mdtrt_id: str = ""
     psn_no: str = ""
@@ -80,6 +87,7 @@ class Breakdown:
                 raise BreakdownInvariantError(f"{name} is not Money")
         self._check_sums()
         self._check_signs()
+        self._check_commercial()
 
     def _check_sums(self) -> None:
         funds = money_sum(getattr(self, name) for name in FUND_FIELDS)
@@ -113,10 +121,31 @@ class Breakdown:
             else:
                 _require(not value.is_negative(), f"{name} {value} is negative")
 
+    def _check_commercial(self) -> None:
+        """The plan pays of the cash part only: never more than the patient would pay (the
+        signs are checked first, so the sign of a cancellation is already right)."""
+        within = (
+            self.commercial_pay >= self.psn_cash_pay
+            if self.cancellation
+            else self.commercial_pay <= self.psn_cash_pay
+        )
+        _require(
+            within, f"commercial_pay {self.commercial_pay} exceeds psn_cash_pay {self.psn_cash_pay}"
+        )
+
     @property
     def account_total(self) -> Money:
         """What personal accounts paid: the person's own and a family member's (共济)."""
         return self.acct_pay + self.acct_mulaid_pay
+
+    @property
+    def cash_due(self) -> Money:
+        """What the patient pays by a self-pay channel: the cash part less the plan's share."""
+        return self.psn_cash_pay - self.commercial_pay
+
+    def with_commercial(self, amount: Money) -> Breakdown:
+        """This split with the commercial plan paying `amount` of its cash part (checked)."""
+        return replace(self, commercial_pay=amount)
 
     def negated(self) -> Breakdown:
         """The cancellation of this settlement (2208/2103): every amount negated."""
@@ -129,6 +158,8 @@ class Breakdown:
         for f in fields(self):
             if f.name == "cancellation":
                 continue
+            if f.name == "commercial_pay" and not self.commercial_pay:
+                continue  # not the platform's: absent from its setlinfo unless a plan paid
             value = getattr(self, f.name)
             out[f.name] = str(value)
         return out
@@ -143,7 +174,7 @@ class Breakdown:
         values: dict[str, Any] = {}
         for name in _AMOUNT_FIELDS:
             if name not in data:
-                if name == "balc":
+                if name in _OPTIONAL_AMOUNTS:
                     continue
                 raise BreakdownInvariantError(f"setlinfo is missing {name}")
             try:
@@ -161,6 +192,7 @@ class Breakdown:
 
 
 _AMOUNT_FIELDS = tuple(f.name for f in fields(Breakdown) if f.type in ("Money", Money))
+_OPTIONAL_AMOUNTS = frozenset({"balc", "commercial_pay"})
 _SIGNED_FIELDS = tuple(name for name in _AMOUNT_FIELDS if name != "balc")
 
 

@@ -25,6 +25,12 @@ FEE_UPLOAD_INFNO = "2204"
 FEE_CANCEL_INFNO = "2205"
 REGISTER_INFNO = "2201"
 PERSON_QUERY_INFNO = "1101"
+# The commercial plan settled alongside (project extension, docs/platform-wire.md): the
+# 98xx block of the interface's "other" group, which the national catalogue leaves unused.
+PRECLAIM_INFNO = "9801"  # what the person's plan would pay of a split (records nothing)
+CLAIM_INFNO = "9802"  # the claim on a basic settlement, after it
+CLAIM_CANCEL_INFNO = "9803"  # withdraw the claim on a settlement (before it is cancelled)
+PLAN_BUY_INFNO = "9804"  # buy or renew a plan with the personal account, with consent
 
 
 class UnknownOutcome(StrEnum):

@@ -158,4 +158,28 @@ def _v3_returns(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE transactions ADD COLUMN kept BLOB")
 
 
-MIGRATIONS = (_v1_initial, _v2_outbox_in_requests, _v3_returns)
+def _v4_plan_purchases(conn: sqlite3.Connection) -> None:
+    """Commercial plans bought with the personal account (docs/commercial.md): each purchase
+    written before it is sent and its outcome after, so an interrupted purchase is resent
+    under the same msgid, never bought twice. The request body is encrypted like a request's;
+    the person appears only as the journal's keyed pseudonym."""
+    conn.execute(
+        """CREATE TABLE plan_purchases (
+            msgid TEXT PRIMARY KEY,
+            person_key TEXT NOT NULL,
+            plan_code TEXT NOT NULL,
+            body BLOB NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('prepared', 'succeeded', 'failed')),
+            response BLOB,
+            error TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        )"""
+    )
+    conn.execute(
+        "CREATE INDEX plan_purchases_open ON plan_purchases (person_key, plan_code) "
+        "WHERE status = 'prepared'"
+    )
+
+
+MIGRATIONS = (_v1_initial, _v2_outbox_in_requests, _v3_returns, _v4_plan_purchases)

@@ -16,6 +16,7 @@ from kernel.money import Money
 from kernel.states import TxKind
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import PaymentAttempt
+from terminal.flows.commercial import NO_CLAIM
 from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
 from terminal.his import HisOrder
 from ui.kiosk import sample
@@ -136,7 +137,8 @@ class FakeSession:
 
     def complete(self) -> Any:
         self.calls.append("complete")
-        return type("Outcome", (), {"breakdown": sample.breakdown(), "offline": False})()
+        fields = {"breakdown": sample.breakdown(), "offline": False, "claim": NO_CLAIM}
+        return type("Outcome", (), fields)()
 
     def cancel(self, reason: str) -> None:
         self.calls.append(f"cancel:{reason}")

@@ -36,6 +36,7 @@ class Role(StrEnum):
     FUND = "fund"  # the stacked bar's segments; each also has a pattern and a label
     ACCOUNT = "account"
     MULAID = "mulaid"
+    COMMERCIAL = "commercial"
     CASH = "cash"
     ON_SEGMENT = "on_segment"
 
@@ -57,6 +58,7 @@ COLOURS: dict[Role, tuple[str, str]] = {
     Role.FUND: ("#1d6b3a", "#00ff66"),
     Role.ACCOUNT: ("#0b5cab", "#66ccff"),
     Role.MULAID: ("#6a3d9a", "#ff99ff"),
+    Role.COMMERCIAL: ("#00606b", "#99ffcc"),
     Role.CASH: ("#a33a00", "#ffcc00"),
     Role.ON_SEGMENT: ("#ffffff", "#000000"),
 }
@@ -72,6 +74,7 @@ CONTRAST_PAIRS: tuple[tuple[Role, Role], ...] = (
     (Role.ON_SEGMENT, Role.FUND),
     (Role.ON_SEGMENT, Role.ACCOUNT),
     (Role.ON_SEGMENT, Role.MULAID),
+    (Role.ON_SEGMENT, Role.COMMERCIAL),
     (Role.ON_SEGMENT, Role.CASH),
 )
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from drivers.printer.errors import ReceiptError
 from kernel.masking import mask_name
-from kernel.money import Money, money_sum
+from kernel.money import ZERO, Money, money_sum
 
 CHINESE_MODE = b"\x1c\x26"  # FS &: two-byte (GB18030) characters on
 ENCODING = "gb18030"
@@ -51,6 +51,9 @@ class Receipt:
     # a copy printed again (补打): when the original was settled. A copy says so on the
     # paper, under the title and at the end, so it is never taken for a second payment
     copy_of: datetime | None = None
+    commercial: Money = ZERO  # 商业保险支付 (docs/commercial.md): printed only when paid
+    commercial_label: str = "商业保险支付"  # the plan's name when known
+    notes: tuple[str, ...] = ()  # what the patient must know (a refused commercial claim)
 
     @property
     def total(self) -> Money:
@@ -58,7 +61,10 @@ class Receipt:
 
     def check(self) -> None:
         """The payers must cover the items exactly: a receipt never shows sums that differ."""
-        paid = self.fund + self.personal_account + self.family_account + self.channel
+        paid = (
+            self.fund + self.personal_account + self.family_account + self.commercial
+            + self.channel
+        )
         if paid != self.total:
             raise ReceiptError(f"payers add up to {paid}, items to {self.total}")
 
@@ -136,7 +142,12 @@ def layout(receipt: Receipt, printer: Any, width: int = 32) -> None:
     _line(printer, two_sides("统筹基金支付", str(receipt.fund), width))
     _line(printer, two_sides("个人账户支付", str(receipt.personal_account), width))
     _line(printer, two_sides("共济账户支付", str(receipt.family_account), width))
+    if receipt.commercial:
+        _line(printer, two_sides(receipt.commercial_label, str(receipt.commercial), width))
     _line(printer, two_sides(receipt.channel_label, str(receipt.channel), width))
+    for note in receipt.notes:
+        for part in wrap(note, width):
+            _line(printer, part)
     _line(printer, rule)
     printer.set(align="center", normal_textsize=True)  # centres the native QR code too
     printer.qr(receipt.settlement_id, native=True, size=6)

@@ -9,7 +9,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulators.central import cancellation, identity, reconcile, reversal, settlement, visits
+from simulators.central import (
+    cancellation,
+    commercial,
+    identity,
+    reconcile,
+    reversal,
+    settlement,
+    visits,
+)
 from simulators.central.clock import Clock
 from simulators.central.db import Database
 from simulators.central.platform import Handler, Platform
@@ -40,6 +48,10 @@ HANDLERS: dict[str, Handler] = {
     "2601": reversal.reverse,
     "3201": reconcile.totals,
     "3202": reconcile.details,
+    "9801": commercial.pre_claim,
+    "9802": commercial.claim,
+    "9803": commercial.cancel_claim,
+    "9804": commercial.buy_plan,
 }
 
 

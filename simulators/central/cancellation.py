@@ -11,6 +11,7 @@ from dataclasses import replace
 from kernel.money import Money
 from simulators.central import fields as f
 from simulators.central import persons
+from simulators.central.commercial import refuse_if_claimed
 from simulators.central.fields import Rejected
 from simulators.central.platform import Context, Output
 from simulators.central.records import (
@@ -57,6 +58,7 @@ def _cancel(ctx: Context, setl_id: str, psn_no: str, infno: str, mdtrt_id: str |
         )
     if original.state != "settled":
         raise Rejected("结算已撤销", f"settlement {setl_id} is already {original.state}")
+    refuse_if_claimed(ctx.conn, setl_id)
     balc = undo(ctx.conn, original)
     seq = next_seq(ctx.conn, "settlements")
     cancel = replace(

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from simulators.central import his, persons, voucher
+from simulators.central import commercial, his, persons, voucher
 from simulators.central.faults import FaultRuleError, Faults, parse_rules
 from simulators.central.fields import TIME_FORMAT, Rejected
 from simulators.central.platform import Platform
@@ -35,9 +35,30 @@ def handle(
         return _voucher(platform, body)
     if path == "/_sim/clock":
         return _clock(platform, method, body)
+    if route == ("GET", "/_sim/commercial"):
+        return _commercial(platform, params)
+    if route == ("POST", "/_sim/commercial/policy"):
+        return _policy_state(platform, body)
     if route == ("POST", "/_sim/his/orders"):
         return his.add_orders(platform.db, platform.world, body, platform.clock.now())
     return 404, {"ok": False, "error": f"no control endpoint {method} {path}"}
+
+
+def _commercial(platform: Platform, params: dict[str, str]) -> Reply:
+    """Commercial policies and claims, of one person (`?psn_no=`) or of everyone."""
+    return 200, {"ok": True, **commercial.holdings(platform.db.conn(), params.get("psn_no"))}
+
+
+def _policy_state(platform: Platform, body: Any) -> Reply:
+    """Suspend or re-activate a policy (`{"policy_no", "state"}`): the insurer's decision."""
+    if not isinstance(body, dict) or not isinstance(body.get("policy_no"), str):
+        return 400, {"ok": False, "error": 'expected {"policy_no": ..., "state": ...}'}
+    try:
+        with platform.db.write() as conn:
+            commercial.set_policy_state(conn, body["policy_no"], str(body.get("state")))
+    except Rejected as err:
+        return 400, {"ok": False, "error": err.message}
+    return 200, {"ok": True}
 
 
 def _faults(faults: Faults, method: str, body: Any) -> Reply:

@@ -56,6 +56,17 @@ CREATE TABLE IF NOT EXISTS his_orders (
     seq INTEGER PRIMARY KEY, rxno TEXT UNIQUE NOT NULL, psn_no TEXT NOT NULL,
     certno TEXT NOT NULL, body TEXT NOT NULL, paid_setl_id TEXT);
 CREATE INDEX IF NOT EXISTS his_orders_certno ON his_orders (certno);
+CREATE TABLE IF NOT EXISTS policies (
+    policy_no TEXT PRIMARY KEY, psn_no TEXT NOT NULL, plan_code TEXT NOT NULL,
+    begndate TEXT NOT NULL, enddate TEXT NOT NULL, state TEXT NOT NULL,
+    dedc_used TEXT NOT NULL, paid TEXT NOT NULL, bought_msgid TEXT);
+CREATE INDEX IF NOT EXISTS policies_psn ON policies (psn_no);
+CREATE TABLE IF NOT EXISTS claims (
+    seq INTEGER PRIMARY KEY, claim_id TEXT UNIQUE NOT NULL, setl_id TEXT NOT NULL,
+    policy_no TEXT NOT NULL, psn_no TEXT NOT NULL, fixmedins_code TEXT NOT NULL,
+    covered_amt TEXT NOT NULL, dedc_amt TEXT NOT NULL, pay_amt TEXT NOT NULL,
+    state TEXT NOT NULL, claim_time TEXT NOT NULL, msgid TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claims_setl ON claims (setl_id);
 """
 
 

@@ -6,8 +6,8 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
+from simulators.central import commercial, persons, voucher
 from simulators.central import fields as f
-from simulators.central import persons, voucher
 from simulators.central.fields import Rejected
 from simulators.central.persons import Person
 from simulators.central.platform import Context, Output
@@ -192,6 +192,9 @@ def _person_output(ctx: Context, person: Person) -> Output:
             }
             for member, relation in person.mulaid_members().items()
         ],
+        # project extension: the commercial policies covering today (docs/commercial.md), so
+        # a terminal pre-claims only for a person who holds one
+        "commercial_policies": commercial.policies_on(ctx.conn, person.psn_no, ctx.now.date()),
     }
     if p.get("face_image"):
         index = ctx.faces.index()

@@ -16,6 +16,7 @@ from __future__ import annotations
 from kernel.protocol import REVERSIBLE_INFNOS
 from simulators.central import fields as f
 from simulators.central.cancellation import redo, undo
+from simulators.central.commercial import refuse_if_claimed
 from simulators.central.fields import Rejected
 from simulators.central.platform import Context, Output
 from simulators.central.records import set_state, stored
@@ -51,6 +52,7 @@ def reverse(ctx: Context) -> Output:
                     "原结算已被撤销",
                     f"settlement {target.setl_id} was cancelled; reverse that 2208/2103 first",
                 )
+            refuse_if_claimed(ctx.conn, target.setl_id)
             undo(ctx.conn, target)
             set_state(ctx.conn, target.setl_id, "reversed")
         else:

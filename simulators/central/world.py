@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +49,25 @@ class PlatformKey:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """A commercial supplementary plan (惠民保 kind) of the world: docs/commercial.md."""
+
+    plan_code: str
+    plan_name: str
+    insurer: str
+    premium: Money
+    deductible: Money
+    ratio: Decimal
+    covers: tuple[str, ...]  # setlinfo scopes it pays a ratio of
+    annual_cap: Money
+    begndate: date
+    enddate: date
+
+
+PLAN_SCOPES = frozenset({"fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt"})
+
+
+@dataclass(frozen=True)
 class World:
     region: str
     platform_key: PlatformKey
@@ -60,6 +79,7 @@ class World:
     departments: list[Any]
     face_persons: list[dict[str, str]]
     world_file: Path
+    plans: Mapping[str, Plan] = field(default_factory=dict)
 
 
 def load_world(db: Database, world_path: Path) -> World:
@@ -116,6 +136,10 @@ def _import(db: Database, world_path: Path, digest: str) -> dict[str, Any]:
                 "INSERT INTO his_orders (rxno, psn_no, certno, body) VALUES (?, ?, ?, ?)",
                 [o for r in rows for o in r[3]],
             )
+            conn.executemany(
+                "INSERT INTO policies VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                [c for r in rows for c in r[4]],
+            )
         conn.execute("INSERT INTO meta VALUES ('world_static', ?)", (json.dumps(world),))
         conn.execute("INSERT INTO meta VALUES ('world_sha256', ?)", (digest,))
     return world
@@ -127,8 +151,13 @@ def _batches(persons: list[Any]) -> Iterator[list[Any]]:
 
 
 PersonRows = tuple[
-    tuple[str, str, str, str], list[tuple[str, ...]], tuple[str, int, str], list[tuple[str, ...]]
+    tuple[str, str, str, str],
+    list[tuple[str, ...]],
+    tuple[str, int, str],
+    list[tuple[str, ...]],
+    list[tuple[str, ...]],
 ]
+PERSON_KEYS = ("balc", "cards", "ytd", "pending_orders", "policies", "psn_no", "certno")
 
 
 def _person_rows(person: Any, year: int) -> PersonRows:
@@ -140,7 +169,7 @@ def _person_rows(person: Any, year: int) -> PersonRows:
         profile = {
             k: v
             for k, v in person.items()
-            if k not in ("balc", "cards", "ytd", "pending_orders", "psn_no", "certno")
+            if k not in PERSON_KEYS
         }
         cards = [
             (str(c["card_no"]), str(c["card_sn"]), psn_no, str(c["version"]), str(c["expires"]))
@@ -150,6 +179,7 @@ def _person_rows(person: Any, year: int) -> PersonRows:
             (str(o["rxno"]), psn_no, certno, json.dumps(o, ensure_ascii=False))
             for o in person.get("pending_orders", [])
         ]
+        policies = [_policy_row(psn_no, p) for p in person.get("policies", [])]
         state = state_from_json(person.get("ytd", {}), balc)
     except (KeyError, TypeError, ValueError) as err:
         raise WorldError(f"person {person.get('psn_no', '?')}: {err}") from None
@@ -159,6 +189,28 @@ def _person_rows(person: Any, year: int) -> PersonRows:
         cards,
         (psn_no, year, state_json(state)),
         orders,
+        policies,
+    )
+
+
+def _policy_row(psn_no: str, policy: Mapping[str, Any]) -> tuple[str, ...]:
+    """A person's commercial policy as stored; dates and amounts checked."""
+    begin = date.fromisoformat(str(policy["begndate"]))
+    end = date.fromisoformat(str(policy["enddate"]))
+    if end < begin:
+        raise ValueError(f"policy {policy['policy_no']} ends before it begins")
+    state = str(policy.get("state", "active"))
+    if state not in ("active", "suspended"):
+        raise ValueError(f"policy {policy['policy_no']}: state must be active or suspended")
+    return (
+        str(policy["policy_no"]),
+        psn_no,
+        str(policy["plan_code"]),
+        begin.isoformat(),
+        end.isoformat(),
+        state,
+        str(Money.parse(policy.get("dedc_used", "0.00"))),
+        str(Money.parse(policy.get("paid", "0.00"))),
     )
 
 
@@ -220,9 +272,36 @@ def _static_world(world: dict[str, Any]) -> World:
             departments=list(world.get("his", {}).get("departments", [])),
             face_persons=list(world.get("face_persons", [])),
             world_file=Path("."),
+            plans={
+                str(p["plan_code"]): _plan(p) for p in world.get("commercial_plans", [])
+            },
         )
     except (KeyError, TypeError, ValueError, MedtermError) as err:
         raise WorldError(f"world is incomplete or malformed: {err!r}") from None
+
+
+def _plan(entry: Mapping[str, Any]) -> Plan:
+    covers = tuple(str(c) for c in entry["covers"])
+    if not covers or not set(covers) <= PLAN_SCOPES:
+        raise ValueError(f"plan {entry.get('plan_code')}: covers must be among {PLAN_SCOPES}")
+    ratio = Decimal(str(entry["ratio"]))
+    if not 0 < ratio <= 1:
+        raise ValueError(f"plan {entry.get('plan_code')}: ratio must be in (0, 1]")
+    plan = Plan(
+        plan_code=str(entry["plan_code"]),
+        plan_name=str(entry.get("plan_name", "")),
+        insurer=str(entry.get("insurer", "")),
+        premium=Money.parse(entry["premium"]),
+        deductible=Money.parse(entry["deductible"]),
+        ratio=ratio,
+        covers=covers,
+        annual_cap=Money.parse(entry["annual_cap"]),
+        begndate=date.fromisoformat(str(entry["begndate"])),
+        enddate=date.fromisoformat(str(entry["enddate"])),
+    )
+    if plan.enddate < plan.begndate:
+        raise ValueError(f"plan {plan.plan_code} ends before it begins")
+    return plan
 
 
 def _catalogue_item(entry: Mapping[str, Any]) -> CatalogueItem:

@@ -195,6 +195,41 @@ def header(seed: str) -> dict[str, Any]:
         "policies": policies(),
         "catalogue": catalogue(),
         "his": {"departments": departments()},
+        "commercial_plans": commercial_plans(),
+    }
+
+
+def commercial_plans() -> list[dict[str, Any]]:
+    """The city's commercial supplementary plan (惠民保 kind): it pays a ratio of what basic
+    insurance leaves to the patient in the scopes it covers (class-C items, amounts over the
+    price limit), after its own deductible, up to an annual cap, within its valid dates."""
+    return [
+        {
+            "plan_code": "SZHMB2026",
+            "plan_name": "深圳惠民保2026",
+            "insurer": "模拟人寿保险股份有限公司",
+            "premium": "59.00",
+            "deductible": "100.00",
+            "ratio": "0.70",
+            "covers": ["fulamt_ownpay_amt", "overlmt_selfpay"],
+            "annual_cap": "1000.00",
+            "begndate": f"{WORLD_YEAR}-01-01",
+            "enddate": f"{WORLD_YEAR}-12-31",
+        }
+    ]
+
+
+def policy(number: int, n: int, plan_code: str, state: str, dedc_used: str) -> dict[str, Any]:
+    """Person `number`'s `n`-th policy of a plan of `commercial_plans`, for its plan year."""
+    plan = next(p for p in commercial_plans() if p["plan_code"] == plan_code)
+    return {
+        "policy_no": f"HMB{WORLD_YEAR}{number:08d}{n:02d}",
+        "plan_code": plan_code,
+        "begndate": plan["begndate"],
+        "enddate": plan["enddate"],
+        "state": state,
+        "dedc_used": dedc_used,
+        "paid": "0.00",
     }
 
 

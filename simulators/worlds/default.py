@@ -20,6 +20,7 @@ from simulators.worlds import build
 SEED = "medterm-default-world"
 DEFAULT_PATH = Path(__file__).with_name("default.json")
 PADDING = 16  # ordinary people after the named cases
+FIRST_PADDED = 22  # their numbers: fixed, so named cases added later keep everyone's psn_no
 Y = build.WORLD_YEAR
 
 
@@ -275,6 +276,39 @@ CASES: list[dict[str, Any]] = [
         "card": "3.00",
         "note": "cross-region within the province, insured in 440100 (account usable)",
     },
+    # commercial plans (docs/commercial.md): numbered after the padding
+    {
+        "n": 38,
+        "name": "孙悦",
+        "brdy": "1983-08-08",
+        "insutype": "310",
+        "psn_type": "11",
+        "balc": "0.00",
+        "card": "3.00",
+        "policies": [("SZHMB2026", "active", "100.00")],
+        "note": "city commercial plan 2026, its deductible used; empty account (cash part paid)",
+    },
+    {
+        "n": 39,
+        "name": "马丽",
+        "brdy": "1979-03-03",
+        "insutype": "310",
+        "psn_type": "11",
+        "balc": "300.00",
+        "card": "3.00",
+        "policies": [("SZHMB2026", "active", "0.00")],
+        "note": "city commercial plan 2026, deductible not used yet; account 300",
+    },
+    {
+        "n": 40,
+        "name": "朱建华",
+        "brdy": "1975-10-10",
+        "insutype": "310",
+        "psn_type": "11",
+        "balc": "200.00",
+        "card": "3.00",
+        "note": "no commercial plan; account 200 (buys one: medterm plan buy)",
+    },
 ]
 
 
@@ -361,6 +395,11 @@ def person(case: dict[str, Any]) -> dict[str, Any]:
         entry["face_image"] = f"faces/{case['face']}"
     if case.get("orders"):
         entry["pending_orders"] = _orders(number)
+    if case.get("policies"):
+        entry["policies"] = [
+            build.policy(number, n, plan, state, dedc_used)
+            for n, (plan, state, dedc_used) in enumerate(case["policies"], start=1)
+        ]
     return entry
 
 
@@ -370,7 +409,7 @@ def world() -> dict[str, Any]:
     rng = random.Random(SEED)
     data["persons"] += [
         build.random_person(rng, SEED, number)
-        for number in range(len(CASES) + 1, len(CASES) + 1 + PADDING)
+        for number in range(FIRST_PADDED, FIRST_PADDED + PADDING)
     ]
     return data
 

@@ -262,6 +262,28 @@ def cancel_pharmacy_settlement(setl_id: str, psn_no: str) -> Input:
     return {"data": {"setl_id": setl_id, "psn_no": psn_no}}
 
 
+def pre_claim(psn_no: str, split: Breakdown) -> Input:
+    """9801 (extension): what the person's commercial plan would pay of this split."""
+    amounts = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt")
+    data = {name: str(getattr(split, name)) for name in (*amounts, "psn_cash_pay")}
+    return {"data": {"psn_no": psn_no, **data}}
+
+
+def claim(psn_no: str, setl_id: str) -> Input:
+    """9802 (extension): claim on settlement `setl_id`; the platform reads its own amounts."""
+    return {"data": {"psn_no": psn_no, "setl_id": setl_id}}
+
+
+def cancel_claim(psn_no: str, setl_id: str) -> Input:
+    """9803 (extension): withdraw whatever claim settlement `setl_id` has (none: harmless)."""
+    return {"data": {"psn_no": psn_no, "setl_id": setl_id}}
+
+
+def buy_plan(psn_no: str, plan_code: str) -> Input:
+    """9804 (extension): the person consented to pay the premium from the account."""
+    return {"data": {"psn_no": psn_no, "plan_code": plan_code, "consent_flag": "1"}}
+
+
 def reverse(psn_no: str, omsgid: str, oinfno: str) -> Input:
     """2601: undo the request `omsgid` (harmless when it never executed, or twice)."""
     if oinfno not in REVERSIBLE_INFNOS:

@@ -27,4 +27,9 @@ TRANSACTION_PATHS: dict[str, str] = {
     "2601": "/fsi/api/reverseService/revsMethod",
     "3201": "/fsi/api/ybSettlementStmtService/stmtTotal",
     "3202": "/fsi/api/ybSettlementStmtService/stmtDetail",
+    # project extension: the commercial plan settled alongside (docs/platform-wire.md)
+    "9801": "/fsi/api/commInsuService/preClaim",
+    "9802": "/fsi/api/commInsuService/claim",
+    "9803": "/fsi/api/commInsuService/cancelClaim",
+    "9804": "/fsi/api/commInsuService/buyPlan",
 }

@@ -110,12 +110,24 @@ class MutualAidMember:
 
 
 @dataclass(frozen=True)
+class HeldPolicy:
+    """A commercial policy covering today (1101, project extension: docs/commercial.md)."""
+
+    policy_no: str
+    plan_code: str
+    begndate: str
+    enddate: str
+    state: str
+
+
+@dataclass(frozen=True)
 class PersonInfo:
     base: PersonBase
     insurances: tuple[Insurance, ...]
     identities: tuple[Identity, ...]
     face_ref: FaceRef | None
     mulaid: tuple[MutualAidMember, ...]
+    policies: tuple[HeldPolicy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,6 +356,17 @@ def _person(out: Mapping[str, Any]) -> PersonInfo:
         identities=_rows(out, "idetinfo", _identity, required=False),
         face_ref=_face_ref(out.get("face_ref")),
         mulaid=_rows(out, "mulaid", _mutual_aid_member, required=False),
+        policies=_rows(out, "commercial_policies", _held_policy, required=False),
+    )
+
+
+def _held_policy(row: Mapping[str, Any], path: str) -> HeldPolicy:
+    return HeldPolicy(
+        policy_no=_text(row, "policy_no", path, required=True),
+        plan_code=_text(row, "plan_code", path, required=True),
+        begndate=_text(row, "begndate", path),
+        enddate=_text(row, "enddate", path),
+        state=_text(row, "state", path),
     )
 
 
@@ -455,6 +478,68 @@ def _detail(out: Mapping[str, Any]) -> DetailReconciliation:
     )
 
 
+@dataclass(frozen=True)
+class CommercialClaim:
+    """9801/9802/9803 (extension): what the plan pays (9803: gave back) of a settlement.
+    `policy_no` is "" when the person holds no plan valid then; `reason` says why it pays
+    nothing when it does not."""
+
+    claim_id: str
+    policy_no: str
+    plan_code: str
+    plan_name: str
+    covered_amt: Money
+    dedc_amt: Money
+    pay_amt: Money
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanPurchase:
+    """9804 (extension): the policy bought or renewed, and the account balance after."""
+
+    policy_no: str
+    plan_code: str
+    plan_name: str
+    begndate: str
+    enddate: str
+    premium: Money
+    balc: Money
+
+
+def _claim(out: Mapping[str, Any]) -> CommercialClaim:
+    info = _obj(out.get("claiminfo"), "claiminfo")
+    where = "claiminfo"
+    claim = CommercialClaim(
+        claim_id=_text(info, "claim_id", where),
+        policy_no=_text(info, "policy_no", where),
+        plan_code=_text(info, "plan_code", where),
+        plan_name=_text(info, "plan_name", where),
+        covered_amt=_money(info, "covered_amt", where),
+        dedc_amt=_money(info, "dedc_amt", where),
+        pay_amt=_money(info, "pay_amt", where),
+        reason=_text(info, "reason", where),
+    )
+    if claim.pay_amt.is_negative() or claim.covered_amt.is_negative():
+        raise _Bad("claiminfo amounts must not be negative")
+    if claim.pay_amt and not claim.policy_no:
+        raise _Bad("claiminfo.pay_amt without a policy_no")
+    return claim
+
+
+def _plan_purchase(out: Mapping[str, Any]) -> PlanPurchase:
+    info = _obj(out.get("policy"), "policy")
+    return PlanPurchase(
+        policy_no=_text(info, "policy_no", "policy", required=True),
+        plan_code=_text(info, "plan_code", "policy", required=True),
+        plan_name=_text(info, "plan_name", "policy"),
+        begndate=_text(info, "begndate", "policy", required=True),
+        enddate=_text(info, "enddate", "policy", required=True),
+        premium=_money(info, "premium", "policy"),
+        balc=_money(out, "balc", "output"),
+    )
+
+
 PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "9001": _sign_in,
     "1162": _voucher,
@@ -473,6 +558,10 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "2601": _nothing,
     "3201": _totals,
     "3202": _detail,
+    "9801": _claim,
+    "9802": _claim,
+    "9803": _claim,
+    "9804": _plan_purchase,
 }
 
 

@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "terminal.cli.diag",
     "terminal.cli.kiosk",
     "terminal.cli.rx",
+    "terminal.cli.plan",
 )
 
 

@@ -80,6 +80,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--auth-code", default=DEMO_PAYMENT_CODE, help="payment code scanned")
     parser.add_argument("--no-account", action="store_true", help="do not use personal account")
     parser.add_argument("--mulaid", default="", metavar="PSN_NO", help="family account (共济)")
+    parser.add_argument(
+        "--no-commercial",
+        action="store_true",
+        help="do not claim on the person's commercial plan (商保) for this sale",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=run)
 
@@ -97,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         lines=tuple(parse_item(text, n) for n, text in enumerate(args.item, start=1)),
         use_account=not args.no_account,
         mulaid_psn_no=args.mulaid,
+        use_commercial=not args.no_commercial,
     )
     with Terminal.open(
         config,
@@ -198,6 +204,12 @@ def outcome_json(outcome: CheckoutOutcome) -> dict[str, Any]:
             "certno": mask_id(identity.certno) if identity else "",
         },
         "breakdown": {**setlinfo, "psn_name": mask_name(setlinfo["psn_name"])},
+        "commercial": {
+            "state": outcome.claim.state.value,
+            "plan_name": outcome.claim.plan_name,
+            "commercial_pay": str(outcome.breakdown.commercial_pay),
+            "reason": outcome.claim.reason,
+        },
         "collected": str(outcome.collected),
     }
 
@@ -211,6 +223,9 @@ def render(outcome: CheckoutOutcome) -> str:
         f"  {mask_name(who.name) if who else ''} {mask_id(who.certno) if who else ''}".rstrip(),
     ]
     lines += breakdown_table(outcome.breakdown)
+    if outcome.claim.shown:
+        lines.append(f"  {'商保支付 commercial plan':<32}{outcome.breakdown.commercial_pay!s:>12}")
+        lines.append(f"    {outcome.claim.describe()}")
     lines.append(f"  {'已收取 collected now':<32}{outcome.collected!s:>12}")
     return "\n".join(lines)
 

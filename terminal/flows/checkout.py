@@ -5,8 +5,12 @@ bill, pre-settle, confirm, pay, settle, complete, or cancel before money moves. 
 written to the journal before its side effect and again after it, so a crash at any instant
 leaves a record from which `recovery.py` resumes with this same code. Online:
 
-    identify (1162/1101) -> bill -> [2201, 2204] -> pre-settle (2206 | 2101)
-    -> collect the cash part -> settle (2207 | 2102) -> correct any difference -> complete
+    identify (1162/1101) -> bill -> [2201, 2204] -> pre-settle (2206 | 2101) [-> 9801]
+    -> collect the cash part -> settle (2207 | 2102) [-> claim 9802] -> correct any
+    difference -> complete
+
+The bracketed steps are the commercial plan settled alongside (`commercial.py`): the patient
+pays what is left after the fund, the accounts and the plan.
 
 When the platform cannot be reached before money moves, the offline policy decides (refuse,
 self-pay, provisional); the patient pays what it says, and the platform requests are queued for
@@ -61,6 +65,7 @@ from terminal.central.results import Registration, parse_result
 from terminal.config import TerminalConfig
 from terminal.flows import bill as bills
 from terminal.flows import checkout_fields as fields
+from terminal.flows import commercial
 from terminal.flows.identify import Credential
 from terminal.flows.offline_policy import OfflineDecision, Outstanding, decide_offline
 from terminal.flows.offline_requests import offline_chain
@@ -145,6 +150,7 @@ class CheckoutRequest:
     lines: tuple[bills.BillLine, ...] = ()  # empty: the person's unpaid HIS orders
     use_account: bool = True
     mulaid_psn_no: str = ""  # a family member whose account may cover a shortfall (共济)
+    use_commercial: bool = True  # claim on the person's commercial plan, if they hold one
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,7 @@ class CheckoutOutcome:
     breakdown: Breakdown  # the actual split online, the estimate offline
     collected: Money
     offline: bool
+    claim: commercial.ClaimStatus = commercial.NO_CLAIM
 
 
 @dataclass
@@ -196,7 +203,9 @@ class CheckoutSaga:
             session.identify(request.credential)
             session.bill(request.lines)
             session.presettle(
-                use_account=request.use_account, mulaid_psn_no=request.mulaid_psn_no
+                use_account=request.use_account,
+                mulaid_psn_no=request.mulaid_psn_no,
+                use_commercial=request.use_commercial,
             )
             session.confirm()
             session.pay(collect, attempt or PaymentAttempt())
@@ -216,13 +225,16 @@ class CheckoutSaga:
         return actual
 
     def settle(self, tx_id: str, collect: Collector | None) -> Breakdown:
-        """Send the settlement (or resolve the one already sent) and correct any difference
-        between what was collected and what the platform settled."""
+        """Send the settlement (or resolve the one already sent), claim on the commercial
+        plan (before the journal records the settlement: a resumed step claims the same
+        claim), and correct any difference between what was collected and what is due."""
         settle_request = self.settlement_request(self.journal.get(tx_id))
         response = self.send_resolving(tx_id, settle_request)
-        actual = parse_result_output(settle_request.infno, response).breakdown
         if self.journal.get(tx_id).state is TxState.COLLECTING:
-            self.journal.settle(tx_id, actual)
+            settled = parse_result_output(settle_request.infno, response).breakdown
+            self.journal.settle(tx_id, commercial.claim(self, tx_id, settled))
+        actual = self.journal.get(tx_id).actual
+        assert actual is not None
         self._correct_difference(tx_id, actual, collect)
         return actual
 
@@ -346,7 +358,7 @@ class CheckoutSaga:
         what cannot be done now stays an open adjustment for the cashier."""
         owed = [a for a in self.journal.adjustments_of(tx_id) if a.reason == DIFFERENCE_REASON]
         if not owed:
-            difference = self.journal.collected_total(tx_id) - actual.psn_cash_pay
+            difference = self.journal.collected_total(tx_id) - actual.cash_due
             if not difference:
                 return
             if difference < ZERO and collect is not None:
@@ -357,7 +369,7 @@ class CheckoutSaga:
                     return
                 except PaymentError as err:
                     log.warning("shortfall of %s not collected: %s", tx_id, err.code)
-                    difference = self.journal.collected_total(tx_id) - actual.psn_cash_pay
+                    difference = self.journal.collected_total(tx_id) - actual.cash_due
             owed = [self.journal.add_adjustment(tx_id, difference, DIFFERENCE_REASON)]
         for adjustment in owed:
             if not adjustment.settled and adjustment.amount > ZERO:
@@ -439,11 +451,11 @@ class CheckoutSaga:
     # -- platform requests -------------------------------------------------------------------
 
     def presettle_online(
-        self, tx_id: str, *, use_account: bool, mulaid_psn_no: str
+        self, tx_id: str, *, use_account: bool, mulaid_psn_no: str, use_commercial: bool = True
     ) -> Breakdown:
         """Register the visit and upload its fee details when the kind needs them (once, even
-        when the person pre-settles again), then the pre-settlement, journalled with the
-        person's account choice."""
+        when the person pre-settles again), then the pre-settlement and what the person's
+        commercial plan would pay of it, journalled with the person's choices."""
         tx = self.journal.get(tx_id)
         assert tx.identity is not None
         profile = profile_of(tx.kind)
@@ -475,6 +487,9 @@ class CheckoutSaga:
             )
         prepared = self.client.prepare(profile.presettle_infno, pre_input, insuplc_admdvs=region)
         presettled: Breakdown = parse_result(self.client.send(prepared))
+        presettled, identity = commercial.estimate(
+            self.client, identity, presettled, use=use_commercial
+        )
         self.journal.presettle(tx_id, presettled, identity=identity)
         return presettled
 
@@ -548,7 +563,12 @@ class CheckoutSaga:
                 self.journal.mark_request(prepared.msgid, RequestStatus.PREPARED, error=err.code)
                 raise
             except BusinessError as err:
-                self.journal.mark_request(prepared.msgid, RequestStatus.FAILED, error=err.detail)
+                # the platform's reason is kept encrypted with the request (it may name the
+                # patient), for the screen and the receipt (a refused commercial claim)
+                reason = {"err_msg": err.platform_message}
+                self.journal.mark_request(
+                    prepared.msgid, RequestStatus.FAILED, error=err.detail, response=reason
+                )
                 if prepared.infno in SETTLEMENT_INFNOS:
                     self.refund_all(tx_id)
                     self._undo_at_platform(self.journal.get(tx_id))

@@ -64,6 +64,7 @@ class IdentifiedPerson:
     mdtrt_cert_no: str = field(repr=False)
     card_sn: str = ""
     mulaid: tuple[MutualAidMember, ...] = ()
+    holds_commercial_plan: bool = False  # 1101 listed a commercial policy covering today
 
 
 def identify_online(
@@ -110,4 +111,5 @@ def person_from_info(
         mdtrt_cert_no=cert_no,
         card_sn=card_sn,
         mulaid=info.mulaid,
+        holds_commercial_plan=bool(info.policies),
     )

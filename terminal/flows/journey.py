@@ -40,6 +40,7 @@ from terminal.flows.checkout import (
     SettlementPending,
     SettlementRefused,
 )
+from terminal.flows.commercial import NO_CLAIM, ClaimStatus
 from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
 from terminal.flows.kiosk_services import MyPrescription, PaidToday, Services, notice_of
 from terminal.his import Department, HisOrder
@@ -369,6 +370,7 @@ class View:
     mulaid: MutualAidMember | None = field(default=None, repr=False)  # the member offered
     mulaid_used: bool = False  # the patient accepted: the breakdown includes their account
     reason: str = ""  # the platform's own words (settlement refused, payment declined)
+    claim: ClaimStatus = NO_CLAIM  # what the commercial plan paid, or why it did not
     reference: str = ""  # the transaction id: the failure slip's reference number
     offline: bool = False
     slip_printed: bool | None = None  # None: no slip (yet); False: the printer failed
@@ -668,7 +670,7 @@ class Journey:
             offer = None if (offline or member is not None) else _mulaid_offer(
                 self.view.person, breakdown
             )
-            self._set(breakdown=breakdown, due=breakdown.psn_cash_pay, offline=offline,
+            self._set(breakdown=breakdown, due=breakdown.cash_due, offline=offline,
                       mulaid=member or offer)
             self.send(Event.MULAID_OFFER if offer is not None else Event.PRESETTLED)
 
@@ -733,7 +735,7 @@ class Journey:
         self._work(settle, self._completed, "settle")
 
     def _completed(self, outcome: CheckoutOutcome) -> None:
-        self._set(breakdown=outcome.breakdown, offline=outcome.offline)
+        self._set(breakdown=outcome.breakdown, offline=outcome.offline, claim=outcome.claim)
         self.send(Event.SETTLED)
         self._session = None
         printer, method = self._print, self.view.method if self.view.due > ZERO else None
@@ -880,7 +882,7 @@ class NoSession(MedtermError):
 def _mulaid_offer(person: IdentifiedPerson | None, breakdown: Breakdown) -> MutualAidMember | None:
     """The family member whose account could cover what is left to pay (共济), if any: the
     patient is asked before it is used."""
-    if person is None or breakdown.psn_cash_pay <= ZERO:
+    if person is None or breakdown.cash_due <= ZERO:
         return None
     return next((m for m in person.mulaid if m.acct_balc > ZERO), None)
 

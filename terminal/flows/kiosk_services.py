@@ -24,6 +24,7 @@ from kernel.money import ZERO, Money, money_sum
 from kernel.records import Transaction
 from kernel.states import TxState
 from offline_store.journal import Journal
+from terminal.flows import commercial
 from terminal.flows.bill import BillLine
 from terminal.flows.receipts import copy_of
 from terminal.his import Department, HisClient, HisOrder, RegistrationFull
@@ -67,7 +68,7 @@ class PaidToday:
     finished_at: float
     items: tuple[str, ...]  # the lines' names
     total: Money
-    self_pay: Money  # what the person paid themselves (account and cash)
+    self_pay: Money  # what the person paid themselves (account and cash; not the plan's share)
     setl_id: str
 
 
@@ -179,7 +180,8 @@ class KioskServices:
             raise NotThisPersons(of_tx_id[:40])
         paid = [p for p in self._journal.payments_of(of_tx_id) if p.amount > ZERO]
         channel = paid[-1].channel if paid else None
-        receipt = copy_of(found, channel, self._institution, self._now())
+        claim = commercial.status(self._journal, of_tx_id)
+        receipt = copy_of(found, claim, channel, self._institution, self._now())
         # audited before the paper: a copy that was asked for is on record even if the
         # printer then fails (the screen says so, and the patient may ask again)
         self._journal.record_reprint(of_tx_id, by_tx_id=tx_id, terminal_id=self._terminal_id)
@@ -239,7 +241,7 @@ class KioskServices:
 def _paid(tx: Transaction) -> PaidToday:
     lines: Sequence[BillLine] = [BillLine.from_json(line) for line in tx.bill or ()]
     breakdown = tx.actual or tx.estimated
-    self_pay = ZERO if breakdown is None else breakdown.psn_cash_pay + breakdown.acct_pay
+    self_pay = ZERO if breakdown is None else breakdown.cash_due + breakdown.acct_pay
     return PaidToday(
         tx_id=tx.tx_id,
         finished_at=tx.finished_at or tx.updated_at,

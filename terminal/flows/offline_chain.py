@@ -7,7 +7,8 @@ that infno. Placeholders are resolved afresh at every attempt from responses tha
 change once succeeded, so a retry sends the identical body under the identical msgid.
 
 When the settlement lands, the actual split is compared with what the patient paid offline
-and the difference becomes an adjustment (offline.md, "Offline policy").
+and the difference becomes an adjustment (offline.md, "Offline policy"). The commercial claim
+queued behind it (docs/commercial.md) lands after it: what the plan paid is owed back too.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Any
 
 from kernel.breakdown import Breakdown
 from kernel.errors import MedtermError
-from kernel.money import ZERO
-from kernel.protocol import SETTLEMENT_INFNOS
+from kernel.money import ZERO, Money
+from kernel.protocol import CLAIM_INFNO, SETTLEMENT_INFNOS
 from kernel.states import RequestStatus, TxState
 from offline_store.journal import Journal
 from offline_store.outbox import Claim
@@ -28,6 +29,7 @@ from terminal.policy.engine import BillSplit
 log = logging.getLogger("terminal.offline_chain")
 
 LANDED_REASON = "offline settlement landed"
+CLAIM_LANDED_REASON = "commercial claim landed"
 
 
 class UnresolvedPlaceholder(MedtermError):
@@ -92,6 +94,18 @@ class OfflineChainHooks:
         if claim.infno in SETTLEMENT_INFNOS:
             actual = Breakdown.from_setlinfo(output_of(response)["setlinfo"])
             self.land(claim.tx_id, actual)
+        elif claim.infno == CLAIM_INFNO:
+            self.land_claim(claim.tx_id, output_of(response))
+
+    def land_claim(self, tx_id: str, output: Mapping[str, Any]) -> None:
+        """The queued commercial claim succeeded: what the plan paid is owed back to the
+        patient, who paid the whole cash part offline. Idempotent (one adjustment)."""
+        if any(a.reason == CLAIM_LANDED_REASON for a in self.journal.adjustments_of(tx_id)):
+            return
+        info = output.get("claiminfo")
+        paid = Money.parse(info.get("pay_amt", "0.00")) if isinstance(info, Mapping) else ZERO
+        if paid:
+            self.journal.add_adjustment(tx_id, paid, CLAIM_LANDED_REASON)
 
     def on_dead_letter(self, claim: Claim, message: str) -> None:
         log.warning(
@@ -120,6 +134,10 @@ class OfflineChainHooks:
         """Recovery: land every offline transaction whose settlement succeeded but whose
         landing a crash interrupted. Returns how many were finished."""
         finished = 0
+        for tx in self.journal.transactions([TxState.FORWARDED, TxState.RECONCILED]):
+            for request in self.journal.requests_of(tx.tx_id):
+                if request.infno == CLAIM_INFNO and request.status is RequestStatus.SUCCEEDED:
+                    self.land_claim(tx.tx_id, output_of(request.response or {}))
         for tx in self.journal.transactions([TxState.COMPLETED_OFFLINE, TxState.FORWARDED]):
             for request in self.journal.requests_of(tx.tx_id):
                 if (

@@ -12,11 +12,18 @@ from dataclasses import replace
 from typing import Any
 
 from kernel.breakdown import Breakdown
-from kernel.protocol import FEE_UPLOAD_INFNO, PERSON_QUERY_INFNO, REGISTER_INFNO, profile_of
+from kernel.protocol import (
+    CLAIM_INFNO,
+    FEE_UPLOAD_INFNO,
+    PERSON_QUERY_INFNO,
+    REGISTER_INFNO,
+    profile_of,
+)
 from kernel.records import Transaction
 from terminal.central import inputs
 from terminal.flows import bill as bills
 from terminal.flows import checkout_fields as fields
+from terminal.flows import commercial
 from terminal.flows.identify import CERT_TYPES, Credential, CredentialKind
 from terminal.flows.offline_chain import ref, self_pay_breakdown
 from terminal.flows.offline_policy import OfflineRefused
@@ -98,6 +105,11 @@ def offline_chain(
             region,
         ),
     ]
+    if tx.identity.extra.get(commercial.USE, "1") == "1":
+        # the commercial claim, behind the settlement: on the setl_id only it can tell
+        setl_id = ref(profile.settle_infno, "setlinfo.setl_id")
+        claim = {"data": {"psn_no": psn_no, "setl_id": setl_id}}
+        chain.append((CLAIM_INFNO, claim, region))
     return [
         {
             "infno": infno,

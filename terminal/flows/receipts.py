@@ -16,6 +16,7 @@ from kernel.errors import MedtermError
 from kernel.records import Transaction
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutOutcome
+from terminal.flows.commercial import ClaimState, ClaimStatus
 
 
 class NothingToReprint(MedtermError):
@@ -46,24 +47,36 @@ def receipt_of(
 ) -> Receipt:
     """The receipt of a finished checkout: its bill's items and who paid them (`channel`:
     how the self-pay part was taken)."""
-    return _receipt(outcome.transaction, outcome.breakdown, channel, institution, printed_at)
+    return _receipt(
+        outcome.transaction, outcome.breakdown, outcome.claim, channel, institution, printed_at
+    )
 
 
 def copy_of(
-    tx: Transaction, channel: str | None, institution: str, printed_at: datetime
+    tx: Transaction,
+    claim: ClaimStatus,
+    channel: str | None,
+    institution: str,
+    printed_at: datetime,
 ) -> Receipt:
     """The receipt of a transaction settled earlier, printed again and marked as a copy:
-    the split the journal holds (the platform's actual one, else the offline estimate)."""
+    the split the journal holds (the platform's actual one, else the offline estimate), and
+    what became of its commercial claim (`terminal.flows.commercial.status`)."""
     breakdown = tx.actual or tx.estimated
     if breakdown is None:
         raise NothingToReprint(f"{tx.tx_id} has no settlement to print")
     # completed offline, a sale is final only once reconciled: until then, when it changed
     original = datetime.fromtimestamp(tx.finished_at or tx.updated_at)
-    return replace(_receipt(tx, breakdown, channel, institution, printed_at), copy_of=original)
+    receipt = _receipt(tx, breakdown, claim, channel, institution, printed_at)
+    return replace(receipt, copy_of=original)
 
 
 def _receipt(
-    tx: Transaction, breakdown: Breakdown, channel: str | None, institution: str,
+    tx: Transaction,
+    breakdown: Breakdown,
+    claim: ClaimStatus,
+    channel: str | None,
+    institution: str,
     printed_at: datetime,
 ) -> Receipt:
     lines = [BillLine.from_json(line) for line in tx.bill or ()]
@@ -78,8 +91,23 @@ def _receipt(
         personal_account=breakdown.acct_pay,
         family_account=breakdown.acct_mulaid_pay,
         channel_label=label,
-        channel=breakdown.psn_cash_pay,
+        channel=breakdown.cash_due,
+        commercial=breakdown.commercial_pay,
+        commercial_label=f"{claim.plan_name or '商业保险'}支付",
+        notes=claim_notes(claim),
     )
+
+
+def claim_notes(claim: ClaimStatus) -> tuple[str, ...]:
+    """What the receipt says of a commercial claim that did not pay as shown (in Chinese)."""
+    name = claim.plan_name or "商业保险"
+    if claim.state is ClaimState.REFUSED:
+        return (f"{name}未予赔付:{claim.reason or '保险方拒绝'}。差额已由您支付。",)
+    if claim.state is ClaimState.UNREACHABLE:
+        return (f"{name}暂时无法连接,本次未申请赔付,差额已由您支付。",)
+    if claim.state is ClaimState.QUEUED:
+        return (f"{name}赔付将在联网后申请,赔付金额退还给您。",)
+    return ()
 
 
 def slip_of(kind: str, reference: str, institution: str, printed_at: datetime) -> Slip:

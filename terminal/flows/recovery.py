@@ -90,7 +90,7 @@ def _recover_one(saga: CheckoutSaga, tx_id: str, state: TxState) -> str:
         return "cancelled before payment"
     if state is TxState.COLLECTING_OFFLINE:
         tx = journal.get(tx_id)
-        due = tx.estimated.psn_cash_pay if tx.estimated else collected
+        due = tx.estimated.cash_due if tx.estimated else collected
         if collected == due:
             saga.queue_offline_chain(tx_id)
             return "offline transaction queued"
@@ -102,7 +102,7 @@ def _recover_one(saga: CheckoutSaga, tx_id: str, state: TxState) -> str:
         saga.settle_collected(tx_id)
         return "settlement completed"
     tx = journal.get(tx_id)
-    due = tx.estimated.psn_cash_pay if tx.estimated else collected
+    due = tx.estimated.cash_due if tx.estimated else collected
     if latest is None and collected == due:
         saga.settle_collected(tx_id)
         return "settlement completed"

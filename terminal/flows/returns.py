@@ -5,6 +5,7 @@ The platform cancels only whole settlements (2208 for a visit, 2103 for a pharma
 return is:
 
     completed -> returning (the kept lines journalled)
+      -> withdraw its commercial claim, if any (9803, journalled: commercial.py)
       -> cancel the settlement (2208 | 2103, journalled before and after)
       -> resell the kept lines, if any, as a new transaction whose self-pay part is taken
          out of the refund owed (the `offset` channel: no money moves for it)
@@ -32,6 +33,7 @@ from kernel.records import Transaction
 from kernel.states import RETURNABLE, PaymentStatus, TxState
 from terminal.central import inputs
 from terminal.central.errors import PlatformError
+from terminal.flows import commercial
 from terminal.flows.bill import BillLine
 from terminal.flows.checkout import CheckoutSaga, PaymentAttempt, SettlementPending
 from terminal.flows.identify import Credential, CredentialKind
@@ -83,6 +85,8 @@ class Returns:
         tx = journal.get(tx_id)
         if tx.state not in RETURNABLE:
             raise ReturnRefused(f"{tx_id} is {tx.state.value}")
+        if commercial.pending(journal, tx_id):
+            raise ReturnRefused(f"{tx_id}: its commercial claim is not settled at the platform yet")
         kept = kept_lines(_bill_of(tx), back) if back else []
         journal.start_return(tx_id, [line.to_json() for line in kept])
         return self.resume(tx_id)
@@ -116,6 +120,7 @@ class Returns:
                 return inputs.cancel_settlement(setl_id, mdtrt_id, tx.identity.psn_no)
             return inputs.cancel_pharmacy_settlement(setl_id, tx.identity.psn_no)
 
+        commercial.withdraw(saga, tx)
         prepared = saga.journalled_request(tx, profile.cancel_infno, cancel_input)
         saga.send_resolving(tx.tx_id, prepared)
 
@@ -144,6 +149,7 @@ class Returns:
             session.presettle(
                 use_account=extra.get("use_account", "1") == "1",
                 mulaid_psn_no=extra.get("mulaid_psn_no", ""),
+                use_commercial=extra.get(commercial.USE, "1") == "1",
             )
             session.confirm()
             collect = OffsetCollector(saga)

@@ -4,10 +4,14 @@
     session.identify(credential)                 # who (None offline: the platform is away)
     session.unpaid_orders()                      # the person's HIS orders, to choose from
     session.bill(lines)                          # what is paid ((): every unpaid order)
-    session.presettle(use_account=..., mulaid_psn_no=...)   # the split to show; again to change
-    session.confirm()                            # the self-pay part due: money moves after this
+    session.presettle(use_account=..., mulaid_psn_no=..., use_commercial=...)
+                                                 # the split to show (with the commercial
+                                                 # plan's share, 9801); again to change
+    session.confirm()                            # the self-pay part due (cash_due): money
+                                                 # moves after this
     session.pay(collect, attempt)                # collected (cancellable, with a time limit)
-    session.settle(collect)                      # the platform's actual split
+    session.settle(collect)                      # the platform's actual split, then the
+                                                 # commercial claim (9802)
     session.complete()                           # the outcome for the receipt
     session.cancel(reason)                       # at any step before the settlement
 
@@ -30,6 +34,7 @@ from kernel.records import PersonIdentity, Transaction
 from kernel.states import FINAL_STATES, TxKind, TxState
 from terminal.central.errors import AmbiguousOutcomeError, PlatformError, TransportError
 from terminal.flows import bill as bills
+from terminal.flows import commercial
 from terminal.flows.checkout import (
     CheckoutOutcome,
     CheckoutSaga,
@@ -126,8 +131,11 @@ class CheckoutSession:
         self.saga.journal.bill(self.tx_id, [line.to_json() for line in chosen])
         return chosen
 
-    def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown:
-        """The split to show before any money moves: the platform's pre-settlement online,
+    def presettle(
+        self, *, use_account: bool = True, mulaid_psn_no: str = "", use_commercial: bool = True
+    ) -> Breakdown:
+        """The split to show before any money moves: the platform's pre-settlement online
+        (with the commercial plan's share when the person holds one and `use_commercial`),
         the offline policy's estimate offline. Called again (online) when the person changes
         how the accounts are used, for example to accept a family member's (共济)."""
         saga = self.saga
@@ -137,7 +145,10 @@ class CheckoutSession:
         self._expect(TxState.BILLED, TxState.PRESETTLED)
         try:
             breakdown = saga.presettle_online(
-                self.tx_id, use_account=use_account, mulaid_psn_no=mulaid_psn_no
+                self.tx_id,
+                use_account=use_account,
+                mulaid_psn_no=mulaid_psn_no,
+                use_commercial=use_commercial,
             )
         except _OFFLINE_CAUSES as err:
             self._go_offline(err)
@@ -145,7 +156,7 @@ class CheckoutSession:
         except BaseException:
             self._cancel_quietly("pre-settlement failed")
             raise
-        self._due = breakdown.psn_cash_pay
+        self._due = breakdown.cash_due
         return breakdown
 
     def confirm(self) -> Money:
@@ -207,8 +218,9 @@ class CheckoutSession:
             assert tx.actual is not None
             breakdown = tx.actual
         collected = self.saga.journal.collected_total(self.tx_id)
+        claim = commercial.status(self.saga.journal, self.tx_id)
         self.release()
-        return CheckoutOutcome(tx, breakdown, collected, offline=self.offline)
+        return CheckoutOutcome(tx, breakdown, collected, offline=self.offline, claim=claim)
 
     def cancel(self, reason: str = "cancelled by the patient") -> Transaction:
         """Stop here: any money taken is given back and what the platform holds is undone."""
@@ -237,7 +249,7 @@ class CheckoutSession:
         if self._due is None:
             estimated = self.transaction.estimated
             assert estimated is not None
-            self._due = estimated.psn_cash_pay
+            self._due = estimated.cash_due
         return self._due
 
     def _go_offline(self, cause: PlatformError) -> None:
@@ -302,5 +314,6 @@ def _identity_of(person: IdentifiedPerson) -> PersonIdentity:
             "psn_type": person.psn_type,
             "mulaid_psn_no": "",
             "use_account": "1",
+            commercial.HELD: "1" if person.holds_commercial_plan else "0",
         },
     )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from kernel.money import Money
 from kernel.states import TxKind
 from terminal.central.results import MutualAidMember
+from terminal.flows.commercial import ClaimState, ClaimStatus
 from terminal.flows.journey import (
     CheckoutSession,
     Journey,
@@ -35,9 +36,18 @@ from ui.bridge import Bridge, BridgeRunner
 from ui.kiosk import sample
 from ui.kiosk.window import KioskWindow
 
+COMMERCIAL_STEPS = (Step.BREAKDOWN, Step.DONE)  # also shown with a commercial plan's share
 SPOUSE = MutualAidMember("44030000000000000004", "刘秀兰", "spouse", Money("300.00"))
 SHOWN = dataclasses.replace(sample.view(), mulaid=SPOUSE)
 REFUSED_REASON = "参保人本月已在其他医院结算,超出限额"
+
+
+def with_commercial_plan(view: View) -> View:
+    """The sample view with the city plan paying 70% of its class-C part (docs/commercial.md)."""
+    assert view.breakdown is not None
+    b = view.breakdown.with_commercial(Money("5.60"))
+    claim = ClaimStatus(ClaimState.PAID, Money("5.60"), "深圳惠民保2026")
+    return dataclasses.replace(view, breakdown=b, due=b.cash_due, claim=claim, offline=False)
 
 
 class NoCheckout:
@@ -93,6 +103,8 @@ def main(out: Path) -> int:
                 if step is Step.PRICES:  # and a query that is none of name, initials, barcode
                     shots.append(("prices_invalid", dataclasses.replace(
                         view, price_query="%%%", prices=None, notice="query_invalid")))
+                if step in COMMERCIAL_STEPS:  # the commercial plan paid its share (商保)
+                    shots.append((f"{step.value}-commercial", with_commercial_plan(view)))
                 for name, shown in shots:
                     window.render(shown)
                     settle(app)

@@ -82,3 +82,15 @@ def test_every_group_adds_up_for_any_split_the_platform_may_send(
     )
     assert_groups_add_up(b, compact=False)
     assert_groups_add_up(b, compact=True)
+
+
+@given(st.integers(0, 1574))
+def test_a_commercial_plans_share_is_its_own_payer_and_the_payers_still_add_up(cents) -> None:
+    b = sample.breakdown().with_commercial(Money(Decimal(cents) / 100))
+    payers = [line for line in lines_of(b) if line.part_of == "person" and line.column == 0]
+    keys = [line.key for line in payers]
+    assert keys[-1] == "cash" and payers[-1].amount == b.cash_due
+    assert ("commercial" in keys) == (b.commercial_pay > Money(0))
+    assert money_sum(line.amount for line in payers) == b.psn_part_amt
+    assert_groups_add_up(b, compact=False)
+    assert_groups_add_up(b, compact=True)

@@ -92,97 +92,102 @@
 <context>
     <name>BreakdownView</name>
     <message>
-        <location filename="../widgets/breakdown.py" line="158"/>
+        <location filename="../widgets/breakdown.py" line="160"/>
         <source>医疗费用总额</source>
         <translation>Total medical costs</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="159"/>
+        <location filename="../widgets/breakdown.py" line="161"/>
         <source>医保基金支付</source>
         <translation>Insurance fund</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="160"/>
+        <location filename="../widgets/breakdown.py" line="162"/>
         <source>您个人负担</source>
         <translation>Your share</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="161"/>
+        <location filename="../widgets/breakdown.py" line="163"/>
         <source>个人账户支付</source>
         <translation>Your personal account</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="162"/>
+        <location filename="../widgets/breakdown.py" line="164"/>
         <source>家庭共济账户支付</source>
         <translation>A family member&apos;s account</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="163"/>
+        <location filename="../widgets/breakdown.py" line="165"/>
+        <source>商业保险支付</source>
+        <translation>Commercial plan</translation>
+    </message>
+    <message>
+        <location filename="../widgets/breakdown.py" line="166"/>
         <source>还需您支付</source>
         <translation>Left for you to pay</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="164"/>
+        <location filename="../widgets/breakdown.py" line="167"/>
         <source>全自费项目</source>
         <translation>Fully self-paid</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="165"/>
+        <location filename="../widgets/breakdown.py" line="168"/>
         <source>超出限价部分</source>
         <translation>Over the price limit</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="166"/>
+        <location filename="../widgets/breakdown.py" line="169"/>
         <source>乙类先行自付</source>
         <translation>Class B share</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="167"/>
+        <location filename="../widgets/breakdown.py" line="170"/>
         <source>起付线以下</source>
         <translation>Below the deductible</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="168"/>
+        <location filename="../widgets/breakdown.py" line="171"/>
         <source>统筹内按比例自付</source>
         <translation>Your share in the scheme</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="169"/>
+        <location filename="../widgets/breakdown.py" line="172"/>
         <source>其他个人负担</source>
         <translation>Other costs of yours</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="170"/>
+        <location filename="../widgets/breakdown.py" line="173"/>
         <source>其他基金为您减负</source>
         <translation>Other funds paid part</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="178"/>
+        <location filename="../widgets/breakdown.py" line="181"/>
         <source>您负担的 {amount} 元由以下部分组成(点一行看原因):</source>
         <translation>Your {amount} is made of (tap a line for why):</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="182"/>
+        <location filename="../widgets/breakdown.py" line="185"/>
         <source>您个人负担的 {amount} 元,这样支付:</source>
         <translation>How your {amount} is paid:</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="185"/>
+        <location filename="../widgets/breakdown.py" line="188"/>
         <source>还需您支付(点击查看原因)</source>
         <translation>Left to pay (tap for why)</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="203"/>
+        <location filename="../widgets/breakdown.py" line="206"/>
         <source>谁来支付</source>
         <translation>Who pays</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="203"/>
+        <location filename="../widgets/breakdown.py" line="206"/>
         <source>为什么由您负担</source>
         <translation>Why it is yours</translation>
     </message>
     <message>
-        <location filename="../widgets/breakdown.py" line="202"/>
+        <location filename="../widgets/breakdown.py" line="205"/>
         <source>金额(元)</source>
         <translation>Amount (yuan)</translation>
     </message>
@@ -198,22 +203,47 @@
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../kiosk/done.py" line="38"/>
+        <location filename="../kiosk/done.py" line="43"/>
         <source>缴费成功</source>
         <translation>Payment complete</translation>
     </message>
     <message>
-        <location filename="../kiosk/done.py" line="42"/>
+        <location filename="../kiosk/done.py" line="47"/>
         <source>医保支付 {fund} 元,个人账户 {account} 元,个人支付 {cash} 元</source>
         <translation>Insurance paid {fund} yuan, your account {account} yuan, you paid {cash} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/done.py" line="46"/>
+        <location filename="../kiosk/done.py" line="53"/>
         <source>请取走打印的凭条;也可扫码保存电子凭证</source>
         <translation>Please take your printed receipt, or scan the code to keep an e-receipt</translation>
     </message>
     <message>
-        <location filename="../kiosk/done.py" line="47"/>
+        <location filename="../kiosk/done.py" line="59"/>
+        <source>商业保险</source>
+        <translation>The commercial plan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/done.py" line="61"/>
+        <source>{plan}支付 {amount} 元</source>
+        <translation>{plan} paid {amount} yuan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/done.py" line="63"/>
+        <source>{plan}未予赔付:{reason}。剩余部分已由您支付。</source>
+        <translation>{plan} did not pay: {reason}. You paid the rest.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/done.py" line="67"/>
+        <source>{plan}暂时无法连接,本次未赔付,剩余部分已由您支付。</source>
+        <translation>{plan} could not be reached and paid nothing this time. You paid the rest.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/done.py" line="71"/>
+        <source>{plan}将在联网后申请赔付,赔付金额会退还给您。</source>
+        <translation>{plan} will be claimed when the terminal is online again; what it pays is refunded to you.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/done.py" line="54"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>

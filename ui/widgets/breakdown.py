@@ -27,12 +27,14 @@ from kernel.money import ZERO, Money, money_sum
 from ui import theme
 from ui.widgets import Retranslating, identify
 
-# who pays: the bar's segments, in order
+# who pays: the bar's segments, in order (a commercial plan pays of the cash part: what is
+# left to pay is `cash_due`, docs/commercial.md)
 PAYERS: tuple[tuple[str, str, theme.Role, Qt.BrushStyle], ...] = (
     ("fund", "fund_pay_sumamt", theme.Role.FUND, Qt.BrushStyle.SolidPattern),
     ("account", "acct_pay", theme.Role.ACCOUNT, Qt.BrushStyle.BDiagPattern),
     ("mulaid", "acct_mulaid_pay", theme.Role.MULAID, Qt.BrushStyle.CrossPattern),
-    ("cash", "psn_cash_pay", theme.Role.CASH, Qt.BrushStyle.Dense4Pattern),
+    ("commercial", "commercial_pay", theme.Role.COMMERCIAL, Qt.BrushStyle.HorPattern),
+    ("cash", "cash_due", theme.Role.CASH, Qt.BrushStyle.Dense4Pattern),
 )
 # why a part is the patient's own: the lines a tap explains, in the order of the bill's scope
 REASONS: tuple[tuple[str, str], ...] = (
@@ -79,7 +81,7 @@ def lines_of(breakdown: Breakdown, compact: bool = False) -> list[Line]:
     - the total, of which the funds and the person's share;
     - the person's share, by why it is theirs (a tap on a reason explains it);
     - the person's share, by who pays it: the personal account, a family member's account,
-      and what is left to pay now.
+      the commercial plan (商保), and what is left to pay now.
 
     ``compact`` (elder mode: fewer lines a screen) shows only the total and who pays it
     (fund, accounts, left to pay); a tap on "left to pay" explains every reason at once."""
@@ -160,6 +162,7 @@ class BreakdownView(Retranslating):
             "person": self.tr("您个人负担"),
             "account": self.tr("个人账户支付"),
             "mulaid": self.tr("家庭共济账户支付"),
+            "commercial": self.tr("商业保险支付"),
             "cash": self.tr("还需您支付"),
             "class_c": self.tr("全自费项目"),
             "over_limit": self.tr("超出限价部分"),

@@ -149,7 +149,7 @@ def test_kiosk_offline_bills_the_hospital_orders_and_queues_the_visit(
     outcome = terminal.saga.run(request, paycode(terminal))
     assert outcome.offline and outcome.transaction.state is TxState.COMPLETED_OFFLINE
     queued = [r.infno for r in terminal.journal.requests_of(outcome.transaction.tx_id)]
-    assert queued == ["1101", "2201", "2204", "2206", "2207"]
+    assert queued == ["1101", "2201", "2204", "2206", "2207", "9802"]  # the claim last
 
     platform.control("DELETE", "/_sim/faults")
     assert terminal.forwarder(base_delay=0.05).drain(timeout=30).remaining == 0

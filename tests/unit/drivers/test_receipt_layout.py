@@ -113,3 +113,22 @@ def test_a_copy_is_marked_under_the_title_with_the_original_time_and_at_the_end(
 def test_an_original_receipt_carries_no_copy_mark() -> None:
     data = receipt_bytes(RECEIPT)
     assert "副本".encode("gb18030") not in data and "重打".encode("gb18030") not in data
+
+
+def test_a_commercial_plans_share_is_printed_and_counted_among_the_payers() -> None:
+    paid_by_plan = replace(
+        RECEIPT,
+        channel=RECEIPT.channel - Money("5.60"),
+        commercial=Money("5.60"),
+        commercial_label="深圳惠民保2026支付",
+        notes=("深圳惠民保2026赔付将在联网后申请,赔付金额退还给您。",),
+    )
+    data = receipt_bytes(paid_by_plan)
+    assert "深圳惠民保2026支付".encode("gb18030") in data and b"5.60" in data
+    assert "联网后申请".encode("gb18030") in data
+    with pytest.raises(ReceiptError, match="add up"):
+        receipt_bytes(replace(paid_by_plan, commercial=Money("5.61")))
+
+
+def test_no_commercial_line_without_a_plan() -> None:
+    assert "商业保险".encode("gb18030") not in receipt_bytes(RECEIPT)

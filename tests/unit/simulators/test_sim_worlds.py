@@ -111,3 +111,29 @@ def test_a_database_refuses_another_world(tmp_path: Path) -> None:
     load_world(Database(tmp_path / "central.db"), first)
     with pytest.raises(WorldError, match="another world"):
         load_world(Database(tmp_path / "central.db"), second)
+
+
+def test_the_default_world_has_the_city_plan_and_its_holders(tmp_path: Path) -> None:
+    world = load_world(Database(tmp_path / "central.db"), default.DEFAULT_PATH)
+    plan = world.plans["SZHMB2026"]
+    assert plan.covers == ("fulamt_ownpay_amt", "overlmt_selfpay") and plan.ratio < 1
+    data = json.loads(default.DEFAULT_PATH.read_text(encoding="utf-8"))
+    holders = [p["psn_no"][-2:] for p in data["persons"] if p.get("policies")]
+    assert holders == ["38", "39"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("ratio", "1.5", "ratio"),
+        ("covers", ["hifp_pay"], "covers"),
+        ("enddate", "2025-01-01", "ends"),
+    ],
+)
+def test_a_malformed_plan_is_refused_naming_it(tmp_path: Path, field, value, named) -> None:
+    data = json.loads(default.DEFAULT_PATH.read_text(encoding="utf-8"))
+    data["commercial_plans"][0][field] = value
+    broken = tmp_path / "world.json"
+    broken.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(WorldError, match=named):
+        load_world(Database(tmp_path / "central.db"), broken)
