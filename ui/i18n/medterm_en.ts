@@ -669,12 +669,12 @@ total {total} yuan, you paid {own} yuan</translation>
 <context>
     <name>PinPage</name>
     <message>
-        <location filename="../kiosk/pin.py" line="45"/>
+        <location filename="../kiosk/pin.py" line="48"/>
         <source>请输入社保卡密码(6位)</source>
         <translation>Enter your card&apos;s PIN (6 digits)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../kiosk/pin.py" line="48"/>
+        <location filename="../kiosk/pin.py" line="51"/>
         <source>还可以输入 %n 次</source>
         <translation>
             <numerusform>%n try left</numerusform>
@@ -682,7 +682,7 @@ total {total} yuan, you paid {own} yuan</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../kiosk/pin.py" line="50"/>
+        <location filename="../kiosk/pin.py" line="53"/>
         <source>密码错误。还可以再试 %n 次,次数用完后卡片将被锁定。</source>
         <translation>
             <numerusform>Wrong PIN. %n try left; after it the card locks itself.</numerusform>
@@ -690,7 +690,7 @@ total {total} yuan, you paid {own} yuan</translation>
         </translation>
     </message>
     <message>
-        <location filename="../kiosk/pin.py" line="52"/>
+        <location filename="../kiosk/pin.py" line="55"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>

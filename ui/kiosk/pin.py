@@ -4,6 +4,8 @@ PIN in words that warn the card locks itself."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from terminal.flows.journey import Event, Step, View
 from ui.kiosk.pages import Page, page_for
 from ui.widgets import label
@@ -16,6 +18,7 @@ class PinPage(Page):
 
     def build(self) -> None:
         self.tries = label("pin-tries")
+        self.tries.setAlignment(Qt.AlignmentFlag.AlignCenter)  # read with the prompt above it
         self.error = label("pin-error", "error")
         self.keypad = PinKeypad("pin-keypad")
         self.keypad.entered.connect(lambda pin: self.send(Event.PIN_ENTERED, pin))
