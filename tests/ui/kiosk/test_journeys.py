@@ -107,10 +107,11 @@ def test_a_family_account_accepted_is_in_the_breakdown_and_only_the_rest_is_char
 
 
 def test_the_first_pin_screen_shows_the_tries_the_card_has_left(
-    qtbot: QtBot, make_kiosk, rig
+    qtbot: QtBot, make_kiosk, rig, watchdog
 ) -> None:
     kiosk = make_kiosk(rig=rig)
     card = rig.card(EMPLOYED)
+    watchdog.start()  # the card is asked on the worker: the event loop never stalls
     card.insert()
     wait_for(qtbot, kiosk, Step.PIN)
     tries = kiosk.window.findChild(QLabel, "pin-tries")
