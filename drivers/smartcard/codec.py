@@ -1,9 +1,10 @@
 """The social security card's language: APDUs out, records in (credentials.md section 1).
 
-Pure functions, no PC/SC: the reader sends what `select_application`, `read_record` and
-`verify_pin` build, and hands the answers to `split_response`, `parse_record` and the value
-decoders. The card simulator uses the same encoders (`encode_record`, `encode_bcd_date`), so
-one definition of the format serves both sides and the golden-byte tests pin it.
+Pure functions, no PC/SC: the reader sends what `select_application`, `read_record`,
+`verify_pin` and `pin_tries_query` build, and hands the answers to `split_response`,
+`check_pin_tries`, `parse_record` and the value decoders. The card simulator uses the same
+encoders (`encode_record`, `encode_bcd_date`), so one definition of the format serves both
+sides and the golden-byte tests pin it.
 
 Records are ``tag(1) len(1) value``; anything else (short, over-long, wrong tag, impossible
 value) is `MalformedRecordError`, never an IndexError or UnicodeDecodeError.
@@ -32,6 +33,7 @@ SFI_EF05 = 5
 SFI_EF06 = 6
 VERSIONS = ("1.00", "2.00", "3.00")
 NAME_FIELD_BYTES = 30
+PIN_REFERENCE = 0x00  # P2 of VERIFY: the cardholder PIN, as every social security card has it
 
 
 class Ef05(enum.IntEnum):
@@ -80,7 +82,13 @@ def encode_pin(pin: str) -> bytes:
 def verify_pin(pin: str) -> bytes:
     """VERIFY the cardholder PIN."""
     body = encode_pin(pin)
-    return bytes([0x00, 0x20, 0x00, 0x00, len(body)]) + body
+    return bytes([0x00, 0x20, 0x00, PIN_REFERENCE, len(body)]) + body
+
+
+def pin_tries_query() -> bytes:
+    """VERIFY with no data field (ISO 7816-4 case 1, no Lc): asks how many PIN tries are left
+    without presenting a PIN, so without spending one; answered by `check_pin_tries`."""
+    return bytes([0x00, 0x20, 0x00, PIN_REFERENCE])
 
 
 # ---------------------------------------------------------------------------- responses
@@ -100,17 +108,37 @@ def check_select(sw: int) -> None:
         raise CardStatusError(f"SELECT answered {sw:04X}")
 
 
+def _tries_in(sw: int) -> int | None:
+    """The x of a ``63 Cx`` answer to VERIFY (x > 0); `PinBlockedError` for ``63 C0`` and
+    ``69 83``; None for any other status word."""
+    if sw == 0x63C0:
+        raise PinBlockedError("no tries left")
+    if sw == 0x6983:
+        raise PinBlockedError("the card reports its PIN blocked")
+    return sw & 0x0F if sw & 0xFFF0 == 0x63C0 else None
+
+
 def check_verify(sw: int) -> None:
     """Map the VERIFY status: 63Cx wrong (x tries left), 6983 blocked."""
     if sw == SW_OK:
         return
-    if sw & 0xFFF0 == 0x63C0:
-        if sw & 0x0F == 0:
-            raise PinBlockedError("no tries left")
-        raise WrongPinError(sw & 0x0F)
-    if sw == 0x6983:
-        raise PinBlockedError("the card reports its PIN blocked")
-    raise CardStatusError(f"VERIFY answered {sw:04X}")
+    tries = _tries_in(sw)
+    if tries is None:
+        raise CardStatusError(f"VERIFY answered {sw:04X}")
+    raise WrongPinError(tries)
+
+
+def check_pin_tries(sw: int) -> int | None:
+    """The tries left in the answer to `pin_tries_query`: ``63 Cx`` is x tries, ``90 00``
+    (already verified in this session) is None; ``63 C0`` / ``69 83`` is `PinBlockedError`;
+    anything else (e.g. ``67 00`` from a card whose operating system predates the query) is
+    `CardStatusError`: the count is unknown, not zero."""
+    if sw == SW_OK:
+        return None
+    tries = _tries_in(sw)
+    if tries is None:
+        raise CardStatusError(f"VERIFY without a PIN answered {sw:04X}")
+    return tries
 
 
 def check_read(sw: int, what: str) -> None:

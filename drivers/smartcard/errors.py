@@ -63,13 +63,18 @@ class PinBlockedError(CardError):
 
 
 class PinRequiredError(CardError):
-    """EF06 answered `69 82` and no PIN was given."""
+    """EF06 answered `69 82` and no PIN was given; `tries_left` is what the card said when
+    asked (None: it could not say)."""
 
     code = "E315"
     message_zh = "需要输入社保卡密码"
     message_en = "this card needs its PIN to read the holder's data"
     action = "Ask the card holder to enter the card's PIN on the keypad."
     action_zh = "请持卡人在密码键盘上输入社保卡密码。"
+
+    def __init__(self, detail: str = "", *, tries_left: int | None = None) -> None:
+        self.tries_left = tries_left
+        super().__init__(detail)
 
 
 class CardExpiredError(CardError):

@@ -3,8 +3,10 @@
 Insertion and removal come from pyscard's `CardMonitor` (its own monitor thread calls our
 observer, which hops onto the device thread before emitting `CardInserted` / `CardRemoved`).
 Reading happens on the device thread: SELECT, EF05, expiry check, EF06 (with the PIN when the
-card asks for it). A card pulled out mid-read surfaces as `CardRemovedError`; the caller then
-waits for the next `CardInserted` (or calls `wait_for_card`).
+card asks for it; asked without one, the card is also asked how many PIN tries are left, a
+VERIFY without data that spends none, so the keypad can say it before the first PIN). A card
+pulled out mid-read surfaces as `CardRemovedError`; the caller then waits for the next
+`CardInserted` (or calls `wait_for_card`).
 
 The PIN goes to the card and nowhere else: it is never logged, stored or put in an error.
 """
@@ -16,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from drivers.base import (
     Device,
@@ -30,11 +32,13 @@ from drivers.smartcard import codec
 from drivers.smartcard.errors import (
     CardExpiredError,
     CardRemovedError,
+    CardStatusError,
     NoCardError,
     PinRequiredError,
 )
 
 CONNECT_SETTLE_S = 1.0
+T = TypeVar("T")
 INSTALL_HINT = "install pcscd and the Python package pyscard (`pip install pyscard`)"
 
 
@@ -170,36 +174,49 @@ class SocialSecurityCardReader(Device):
     def read_identity(self, pin: str | None = None, timeout: float = 10.0) -> codec.CardIdentity:
         """Read the card in the reader: card info, expiry check, then the holder."""
         self._require_enabled("read a card")
-        return self.thread.call(self._read_identity, pin, timeout=timeout)
+        return self.thread.call(self._with_card, lambda s: self._read_session(s, pin),
+                                timeout=timeout)
 
-    def _read_identity(self, pin: str | None) -> codec.CardIdentity:
+    def pin_tries(self, timeout: float = 10.0) -> int | None:
+        """How many PIN tries the card in the reader has left, without presenting a PIN (None:
+        the PIN is already verified); `PinBlockedError` when none; `CardStatusError` when the
+        card cannot say."""
+        self._require_enabled("ask the card for its PIN tries")
+        return self.thread.call(self._with_card, _select_then_pin_tries, timeout=timeout)
+
+    def _with_card(self, work: Callable[[_CardSession], T]) -> T:
+        """``work`` on one connection to the card, on the device thread."""
         self.thread.assert_owner()
         with self._operation():
             try:
-                return self._read_session(pin)
+                session = _CardSession(self._reader)
+                try:
+                    return work(session)
+                finally:
+                    session.close()
             except (CardRemovedError, NoCardError):
                 self._card_present.clear()  # what comes next is a new insertion
                 raise
 
-    def _read_session(self, pin: str | None) -> codec.CardIdentity:
-        session = _CardSession(self._reader)
+    def _read_session(self, session: _CardSession, pin: str | None) -> codec.CardIdentity:
+        session.select()
+        card = codec.decode_card_info(
+            {tag: session.read(codec.SFI_EF05, tag) for tag in codec.Ef05}
+        )
+        if card.expires < self._today():
+            raise CardExpiredError(f"expired on {card.expires.isoformat()}")
         try:
-            session.select()
-            card = codec.decode_card_info(
-                {tag: session.read(codec.SFI_EF05, tag) for tag in codec.Ef05}
-            )
-            if card.expires < self._today():
-                raise CardExpiredError(f"expired on {card.expires.isoformat()}")
-            try:
-                holder_records = {tag: session.read(codec.SFI_EF06, tag) for tag in codec.Ef06}
-            except PinRequiredError:
-                if pin is None:
-                    raise
-                session.verify(pin)
-                holder_records = {tag: session.read(codec.SFI_EF06, tag) for tag in codec.Ef06}
-            return codec.CardIdentity(card, codec.decode_holder_info(holder_records))
-        finally:
-            session.close()
+            holder_records = {tag: session.read(codec.SFI_EF06, tag) for tag in codec.Ef06}
+        except PinRequiredError:
+            if pin is None:
+                tries = _tries_or_unknown(session)
+                told = "" if tries is None else f" ({tries} tries left)"
+                raise PinRequiredError(
+                    f"the holder's data needs the PIN{told}", tries_left=tries
+                ) from None
+            session.verify(pin)
+            holder_records = {tag: session.read(codec.SFI_EF06, tag) for tag in codec.Ef06}
+        return codec.CardIdentity(card, codec.decode_holder_info(holder_records))
 
     def _health(self, level: HealthLevel) -> tuple[bool, str, dict[str, str]]:
         details = {"reader": self._reader_name, "card_present": str(self.card_present).lower()}
@@ -217,6 +234,20 @@ class SocialSecurityCardReader(Device):
         if level is HealthLevel.INTERACTIVE and not self.card_present:
             return False, "insert a social security card and run the check again", details
         return True, f"reader {self._reader_name!r} answers PC/SC", details
+
+
+def _select_then_pin_tries(session: _CardSession) -> int | None:
+    session.select()
+    return session.pin_tries()
+
+
+def _tries_or_unknown(session: _CardSession) -> int | None:
+    """The tries left for the keypad to show; None for a card that cannot say (the keypad
+    then shows no count, as it did before the query). A blocked card raises."""
+    try:
+        return session.pin_tries()
+    except CardStatusError:
+        return None
 
 
 class _CardSession:
@@ -264,6 +295,10 @@ class _CardSession:
             raise codec.CardStatusError(str(err)) from None
         _, sw = self.transmit(apdu)
         codec.check_verify(sw)
+
+    def pin_tries(self) -> int | None:
+        _, sw = self.transmit(codec.pin_tries_query())
+        return codec.check_pin_tries(sw)
 
     def close(self) -> None:
         try:

@@ -11,8 +11,14 @@ bad values), a wrong PIN counts down and locks the card, an expiry date in the p
 expired card.
 
 Version differences (project decision, so the driver is exercised on each): 3.00 cards guard
-EF06 behind the PIN (``69 82``) and pad the name with NUL; 1.00 cards pad with spaces and, like
-old T=0 cards, answer a READ RECORD with Le=0 by ``6C <length>`` (ask again with the length).
+EF06 behind the PIN (``69 82``, blocked or not: ``69 83`` is VERIFY's answer) and pad the name
+with NUL; 1.00 cards pad with spaces and, like old T=0 cards, answer a READ RECORD with Le=0 by
+``6C <length>`` (ask again with the length).
+
+VERIFY without data (the tries-left query, ISO 7816-4:2005) never spends a try: 3.00 and 2.00
+cards answer ``63 Cx`` (x tries left), ``90 00`` once the PIN is verified, ``69 83`` when
+blocked; the 2.00 card has the same PIN and counter though its EF06 needs no PIN. 1.00 cards'
+operating systems predate the query and answer ``67 00`` (wrong length), as such cards do.
 """
 
 from __future__ import annotations
@@ -120,7 +126,8 @@ class VirtualCard:
         if ins == 0xB2:
             return self._read_record(p1, p2, apdu[4] if len(apdu) > 4 else 0)
         if ins == 0x20:
-            return self._verify(apdu[5 : 5 + apdu[4]] if len(apdu) > 4 else b"")
+            pin_bcd = apdu[5 : 5 + apdu[4]] if len(apdu) > 4 else b""
+            return self._verify(pin_bcd) if pin_bcd else self._tries_query()
         return b"\x6d\x00"
 
     def _select(self, apdu: bytes) -> bytes:
@@ -138,10 +145,19 @@ class VirtualCard:
         if body is None:
             return b"\x6a\x83"
         if sfi == codec.SFI_EF06 and self.data.version == "3.00" and not self._pin_ok:
-            return b"\x69\x83" if self.tries_left == 0 else b"\x69\x82"
+            return b"\x69\x82"
         if self.data.version == "1.00" and le != len(body) and len(body) <= 0xFF:
             return bytes([0x6C, len(body)])
         return body + b"\x90\x00"
+
+    def _tries_query(self) -> bytes:
+        if self.data.version == "1.00":
+            return b"\x67\x00"
+        if self.tries_left == 0:
+            return b"\x69\x83"
+        if self._pin_ok:
+            return b"\x90\x00"
+        return bytes([0x63, 0xC0 | self.tries_left])
 
     def _verify(self, pin_bcd: bytes) -> bytes:
         if self.tries_left == 0:

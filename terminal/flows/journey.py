@@ -86,7 +86,8 @@ class CheckoutPort(Protocol):
 
 class CardPort(Protocol):
     """The card reader as the journey needs it: the card in the slot as a credential
-    (`terminal.flows.journey_devices.CardCredentials` over the PC/SC driver)."""
+    (`terminal.flows.journey_devices.CardCredentials` over the PC/SC driver); a card that
+    needs its PIN raises `PinRequiredError` carrying the tries it has left."""
 
     def read_credential(self, pin: str | None) -> Credential: ...
 
@@ -366,7 +367,8 @@ class View:
     due: Money = ZERO
     method: PayMethod | None = None
     qr_url: str = field(default="", repr=False)
-    tries_left: int | None = None
+    tries_left: int | None = None  # the card's PIN tries, asked before the first PIN
+    pin_wrong: bool = False  # the keypad is back after a wrong PIN
     mulaid: MutualAidMember | None = field(default=None, repr=False)  # the member offered
     mulaid_used: bool = False  # the patient accepted: the breakdown includes their account
     reason: str = ""  # the platform's own words (settlement refused, payment declined)
@@ -922,9 +924,9 @@ _ENTER: dict[Step, Callable[[Journey], None]] = {
 def _classify(error: Exception, method: PayMethod | None) -> tuple[Event, dict[str, Any]]:
     """Which screen an error of the core leads to, and what that screen says."""
     if isinstance(error, CardWrongPin):
-        return Event.WRONG_PIN, {"tries_left": error.tries_left}
+        return Event.WRONG_PIN, {"tries_left": error.tries_left, "pin_wrong": True}
     if isinstance(error, PinRequiredError):
-        return Event.NEED_PIN, {"tries_left": None}
+        return Event.NEED_PIN, {"tries_left": error.tries_left, "pin_wrong": False}
     if isinstance(error, PinBlockedError):
         return Event.BLOCKED, {}
     if isinstance(error, CardRemovedError):

@@ -58,7 +58,9 @@ def feeder(journey: Journey) -> Callable[[DeviceEvent], None]:
 
 class CardCredentials:
     """The journey's `CardPort` over the PC/SC card reader: the card in the slot, read with
-    the PIN when the card asks for it, as the credential the platform is asked about."""
+    the PIN when the card asks for it, as the credential the platform is asked about. Asked
+    without a PIN, a card that needs one raises `PinRequiredError` with the tries it has left
+    (the driver asks the card, spending none), so the keypad shows them from the start."""
 
     def __init__(self, reader: SocialSecurityCardReader, *, timeout: float = 10.0) -> None:
         self._reader = reader

@@ -92,8 +92,9 @@ def main(out: Path) -> int:
                     view = dataclasses.replace(view, method=PayMethod.PAYMENT_CODE, qr_url="")
                 elif step is Step.REFUSED:
                     view = dataclasses.replace(view, reason=REFUSED_REASON)
-                elif step is Step.PIN and not elder:
-                    view = dataclasses.replace(view, tries_left=None)
+                elif step is Step.PIN:  # normal: the first keypad; elder: after a wrong PIN
+                    view = dataclasses.replace(view, tries_left=2 if elder else 3,
+                                               pin_wrong=elder)
                 elif step is Step.PRICES:  # from the welcome screen: nobody identified
                     view = dataclasses.replace(view, person=None)
                 elif step is Step.PAID_TODAY:  # a copy just printed

@@ -269,22 +269,22 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk/window.py" line="195"/>
+        <location filename="../kiosk/window.py" line="201"/>
         <source>医保平台暂时无法连接:现在无法办理医保缴费,请稍后再试或到人工窗口。</source>
         <translation>The insurance platform cannot be reached: insurance payments are not possible now. Please try again later or go to the staffed window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="197"/>
+        <location filename="../kiosk/window.py" line="203"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,先全额自费缴费,联网后自动补办医保结算并退回医保部分。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay the whole bill now; the insurance part is settled and paid back once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="201"/>
+        <location filename="../kiosk/window.py" line="207"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,按预估金额先付个人部分,联网后以医保平台结算为准。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay your estimated part now; the platform&apos;s settlement decides once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="209"/>
+        <location filename="../kiosk/window.py" line="215"/>
         <source>待上传医保记录 {count} 笔,联网后自动上传</source>
         <translation>{count} insurance records wait to be sent; they are sent when the platform is reachable</translation>
     </message>
@@ -539,42 +539,42 @@ Go to the staffed window with this slip; do not pay again.</translation>
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../kiosk/orders.py" line="65"/>
+        <location filename="../kiosk/orders.py" line="73"/>
         <source>请选择要缴费的项目</source>
         <translation>Choose what to pay</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="66"/>
+        <location filename="../kiosk/orders.py" line="74"/>
         <source>没有查到待缴费的项目。如有疑问,请到人工窗口咨询。</source>
         <translation>No unpaid orders were found. If in doubt, ask at the staffed window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="69"/>
+        <location filename="../kiosk/orders.py" line="77"/>
         <source>{dept} · {doctor}  共 {count} 项  {amount} 元</source>
         <translation>{dept} · {doctor}  {count} items  {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="75"/>
+        <location filename="../kiosk/orders.py" line="83"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="76"/>
+        <location filename="../kiosk/orders.py" line="84"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="77"/>
+        <location filename="../kiosk/orders.py" line="85"/>
         <source>挂号</source>
         <translation>Register for a visit</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="78"/>
+        <location filename="../kiosk/orders.py" line="86"/>
         <source>当日缴费记录 / 补打凭条</source>
         <translation>Today&apos;s payments / reprint</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="79"/>
+        <location filename="../kiosk/orders.py" line="87"/>
         <source>我的处方</source>
         <translation>My prescriptions</translation>
     </message>
@@ -699,17 +699,28 @@ total {total} yuan, you paid {own} yuan</translation>
 <context>
     <name>PinPage</name>
     <message>
-        <location filename="../kiosk/pin.py" line="38"/>
+        <location filename="../kiosk/pin.py" line="48"/>
         <source>请输入社保卡密码(6位)</source>
         <translation>Enter your card&apos;s PIN (6 digits)</translation>
     </message>
-    <message>
-        <location filename="../kiosk/pin.py" line="42"/>
-        <source>密码错误。还可以再试 {tries} 次,次数用完后卡片将被锁定。</source>
-        <translation>Wrong PIN. {tries} tries left; after the last one the card locks itself.</translation>
+    <message numerus="yes">
+        <location filename="../kiosk/pin.py" line="51"/>
+        <source>还可以输入 %n 次</source>
+        <translation>
+            <numerusform>%n try left</numerusform>
+            <numerusform>%n tries left</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../kiosk/pin.py" line="53"/>
+        <source>密码错误。还可以再试 %n 次,次数用完后卡片将被锁定。</source>
+        <translation>
+            <numerusform>Wrong PIN. %n try left; after it the card locks itself.</numerusform>
+            <numerusform>Wrong PIN. %n tries left; after the last one the card locks itself.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../kiosk/pin.py" line="46"/>
+        <location filename="../kiosk/pin.py" line="55"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -867,7 +878,7 @@ full</translation>
     <message>
         <location filename="../kiosk/service_parts.py" line="21"/>
         <source>无法按此内容查询。请输入药品名称、拼音首字母(如 AMXL)或 8 位、13 位条形码。</source>
-        <translation>This cannot be looked up. Type a drug's name, its pinyin initials (such as AMXL) or its 8- or 13-digit barcode.</translation>
+        <translation>This cannot be looked up. Type a drug&apos;s name, its pinyin initials (such as AMXL) or its 8- or 13-digit barcode.</translation>
     </message>
     <message>
         <location filename="../kiosk/service_parts.py" line="25"/>

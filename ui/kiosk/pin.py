@@ -1,7 +1,10 @@
-"""The card's PIN on an on-screen keypad with shuffled digits; after a wrong PIN, the tries
-left in words."""
+"""The card's PIN on an on-screen keypad with shuffled digits, with the tries the card has
+left: from the first screen (the card was asked before the keypad showed), and after a wrong
+PIN in words that warn the card locks itself."""
 
 from __future__ import annotations
+
+from PySide6.QtCore import Qt
 
 from terminal.flows.journey import Event, Step, View
 from ui.kiosk.pages import Page, page_for
@@ -14,9 +17,12 @@ class PinPage(Page):
     ident = "pin"
 
     def build(self) -> None:
+        self.tries = label("pin-tries")
+        self.tries.setAlignment(Qt.AlignmentFlag.AlignCenter)  # read with the prompt above it
         self.error = label("pin-error", "error")
         self.keypad = PinKeypad("pin-keypad")
         self.keypad.entered.connect(lambda pin: self.send(Event.PIN_ENTERED, pin))
+        self.body.addWidget(self.tries)
         self.body.addWidget(self.error)
         self.body.addWidget(self.keypad, 1)
         self.cancel = self.button("cancel", Event.CANCEL)
@@ -32,16 +38,19 @@ class PinPage(Page):
         super().render(view)
 
     def show_view(self, view: View) -> None:
-        self.error.setVisible(view.tries_left is not None)
+        # one count on screen: plain before the first PIN, the warning after a wrong one; a
+        # card that could not say how many shows none
+        known = view.tries_left is not None
+        self.tries.setVisible(known and not view.pin_wrong)
+        self.error.setVisible(known and view.pin_wrong)
 
     def retranslate(self) -> None:
         self.prompt.setText(self.tr("请输入社保卡密码(6位)"))
         tries = self.view.tries_left
         if tries is not None:
+            self.tries.setText(self.tr("还可以输入 %n 次", "", tries))
             self.error.setText(
-                self.tr("密码错误。还可以再试 {tries} 次,次数用完后卡片将被锁定。").format(
-                    tries=tries
-                )
+                self.tr("密码错误。还可以再试 %n 次,次数用完后卡片将被锁定。", "", tries)
             )
         self.cancel.set_label(self.tr("取消"))
 

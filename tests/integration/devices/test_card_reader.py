@@ -12,6 +12,7 @@ from drivers.base import DeviceEvent
 from drivers.smartcard.errors import (
     CardExpiredError,
     CardRemovedError,
+    CardStatusError,
     MalformedRecordError,
     NotSocialSecurityCardError,
     PinBlockedError,
@@ -80,6 +81,60 @@ def test_version_3_card_without_pin_asks_for_it(
     insert(make_card("3.00"), card_reader)
     with pytest.raises(PinRequiredError):
         card_reader.read_identity()
+
+
+def test_a_card_asked_without_a_pin_says_its_tries_left_and_spends_none(
+    make_card: MakeCard, card_reader: SocialSecurityCardReader
+) -> None:
+    card = make_card("3.00")
+    insert(card, card_reader)
+    for _ in range(2):
+        with pytest.raises(PinRequiredError, match="3 tries left") as asked:
+            card_reader.read_identity()
+        assert asked.value.tries_left == 3
+    assert card.card.tries_left == 3
+
+
+def test_a_wrong_pin_in_an_earlier_insertion_is_counted_when_the_card_returns(
+    make_card: MakeCard, card_reader: SocialSecurityCardReader
+) -> None:
+    card = make_card("3.00")
+    insert(card, card_reader)
+    with pytest.raises(WrongPinError):
+        card_reader.read_identity(pin="000000")
+    card.remove()
+    insert(card, card_reader)
+    with pytest.raises(PinRequiredError) as asked:
+        card_reader.read_identity()
+    assert asked.value.tries_left == 2
+
+
+def test_a_blocked_card_asked_without_a_pin_is_blocked(
+    make_card: MakeCard, card_reader: SocialSecurityCardReader
+) -> None:
+    card = make_card("3.00")
+    card.card.tries_left = 0
+    insert(card, card_reader)
+    with pytest.raises(PinBlockedError):
+        card_reader.read_identity()
+    with pytest.raises(PinBlockedError):
+        card_reader.pin_tries()
+
+
+@pytest.mark.parametrize("version", ["2.00", "3.00"])
+def test_cards_with_the_query_answer_their_tries_left(
+    version: str, make_card: MakeCard, card_reader: SocialSecurityCardReader
+) -> None:
+    insert(make_card(version), card_reader)
+    assert card_reader.pin_tries() == 3
+
+
+def test_a_version_1_card_cannot_say_its_tries_left(
+    make_card: MakeCard, card_reader: SocialSecurityCardReader
+) -> None:
+    insert(make_card("1.00"), card_reader)
+    with pytest.raises(CardStatusError, match="6700"):
+        card_reader.pin_tries()
 
 
 def test_wrong_pin_reports_tries_left_then_blocks(

@@ -106,6 +106,20 @@ def test_a_family_account_accepted_is_in_the_breakdown_and_only_the_rest_is_char
     assert gateway.orders()[order_no]["amount"] == setlinfo["psn_cash_pay"]  # not a cent more
 
 
+def test_the_first_pin_screen_shows_the_tries_the_card_has_left(
+    qtbot: QtBot, make_kiosk, rig, watchdog
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    card = rig.card(EMPLOYED)
+    watchdog.start()  # the card is asked on the worker: the event loop never stalls
+    card.insert()
+    wait_for(qtbot, kiosk, Step.PIN)
+    tries = kiosk.window.findChild(QLabel, "pin-tries")
+    assert tries.isVisibleTo(kiosk.window) and tries.text() == "还可以输入 3 次"
+    assert not kiosk.window.findChild(QLabel, "pin-error").isVisibleTo(kiosk.window)
+    assert card.card.tries_left == 3  # asking spent none
+
+
 def test_a_wrong_pin_says_the_tries_left_and_the_card_counts_them(
     qtbot: QtBot, make_kiosk, rig
 ) -> None:
@@ -115,9 +129,44 @@ def test_a_wrong_pin_says_the_tries_left_and_the_card_counts_them(
     wait_for(qtbot, kiosk, Step.PIN)
     kiosk.journey.send(Event.PIN_ENTERED, "000000")
     qtbot.waitUntil(lambda: kiosk.journey.view.tries_left == 2, timeout=WAIT_MS)
-    assert kiosk.journey.view.step is Step.PIN
-    assert "还可以再试 2 次" in kiosk.window.findChild(QLabel, "pin-error").text()
+    wait_for(qtbot, kiosk, Step.PIN)
+    error = kiosk.window.findChild(QLabel, "pin-error")
+    assert error.isVisibleTo(kiosk.window) and "还可以再试 2 次" in error.text()
+    assert not kiosk.window.findChild(QLabel, "pin-tries").isVisibleTo(kiosk.window)
     assert card.card.tries_left == 2
+
+
+def test_a_card_with_a_wrong_pin_from_an_earlier_visit_shows_the_lower_count(
+    qtbot: QtBot, make_kiosk, rig
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    card = rig.card(EMPLOYED)
+    card.insert()
+    wait_for(qtbot, kiosk, Step.PIN)
+    kiosk.journey.send(Event.PIN_ENTERED, "000000")  # wrong; the patient walks away
+    qtbot.waitUntil(lambda: kiosk.journey.view.tries_left == 2, timeout=WAIT_MS)
+    card.remove()
+    wait_for(qtbot, kiosk, Step.CARD_REMOVED)
+    press(kiosk, "notice-finish")
+    wait_for(qtbot, kiosk, Step.WELCOME)
+    card.insert()  # the next visit, the same card
+    wait_for(qtbot, kiosk, Step.PIN)
+    assert kiosk.window.findChild(QLabel, "pin-tries").text() == "还可以输入 2 次"
+    assert not kiosk.journey.view.pin_wrong
+
+
+def test_a_blocked_card_goes_to_the_explanation_without_the_keypad(
+    qtbot: QtBot, make_kiosk, rig
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    steps: list[Step] = []
+    kiosk.journey.subscribe(lambda view: steps.append(view.step))
+    card = rig.card(EMPLOYED)
+    card.card.tries_left = 0
+    card.insert()
+    wait_for(qtbot, kiosk, Step.PIN_BLOCKED)
+    assert Step.PIN not in steps
+    assert "锁定" in " ".join(all_texts(kiosk.window.current_page()))
 
 
 def test_a_card_pulled_out_before_paying_cancels_and_leaves_nothing_at_the_platform(

@@ -137,7 +137,8 @@ def test_elder_mode_meets_the_guidance_sizes(qtbot: QtBot, make_kiosk) -> None:
     assert_nothing_clipped(page)
     prompt = page.findChild(QLabel, "pin-prompt")
     assert QFontInfo(prompt.font()).pointSize() >= theme.ELDER_PROMPT_PT
-    assert QFontInfo(page.findChild(QLabel, "pin-error").font()).pointSize() >= theme.ELDER_BODY_PT
+    for ident in ("pin-tries", "pin-error"):
+        assert QFontInfo(page.findChild(QLabel, ident).font()).pointSize() >= theme.ELDER_BODY_PT
     for button in page.findChildren(QPushButton):
         if button.isVisibleTo(page):
             assert button.width() >= theme.MIN_TARGET_PX and button.height() >= theme.MIN_TARGET_PX
@@ -245,10 +246,36 @@ def test_the_keypads_digits_are_reshuffled_each_time(qtbot: QtBot, make_kiosk) -
     assert all(sorted(order) == list("0123456789") for order in orders)
 
 
+def test_the_first_pin_screen_says_the_tries_left_without_an_error(make_kiosk) -> None:
+    kiosk = make_kiosk()
+    kiosk.window.render(dataclasses.replace(FULL, step=Step.PIN, tries_left=3))
+    tries, error = (kiosk.window.findChild(QLabel, i) for i in ("pin-tries", "pin-error"))
+    assert tries.isVisibleTo(kiosk.window) and tries.text() == "还可以输入 3 次"
+    assert not error.isVisibleTo(kiosk.window)
+
+
 def test_a_wrong_pin_says_the_tries_left(make_kiosk) -> None:
     kiosk = make_kiosk()
-    kiosk.window.render(dataclasses.replace(FULL, step=Step.PIN, tries_left=2))
-    assert "还可以再试 2 次" in kiosk.window.findChild(QLabel, "pin-error").text()
+    kiosk.window.render(dataclasses.replace(FULL, step=Step.PIN, tries_left=2, pin_wrong=True))
+    tries, error = (kiosk.window.findChild(QLabel, i) for i in ("pin-tries", "pin-error"))
+    assert error.isVisibleTo(kiosk.window) and "还可以再试 2 次" in error.text()
+    assert not tries.isVisibleTo(kiosk.window)
+
+
+def test_a_card_that_cannot_say_its_tries_shows_no_count(make_kiosk) -> None:
+    kiosk = make_kiosk()
+    kiosk.window.render(dataclasses.replace(FULL, step=Step.PIN, tries_left=None))
+    for ident in ("pin-tries", "pin-error"):
+        assert not kiosk.window.findChild(QLabel, ident).isVisibleTo(kiosk.window)
+
+
+def test_the_tries_left_in_english_count_one_try_and_many(make_kiosk) -> None:
+    kiosk = make_kiosk()
+    kiosk.translations.switch(Language.EN)
+    kiosk.window.render(dataclasses.replace(FULL, step=Step.PIN, tries_left=1))
+    assert kiosk.window.findChild(QLabel, "pin-tries").text() == "1 try left"
+    kiosk.window.render(dataclasses.replace(FULL, step=Step.PIN, tries_left=3))
+    assert kiosk.window.findChild(QLabel, "pin-tries").text() == "3 tries left"
 
 
 def test_a_refused_settlement_shows_the_platforms_reason_and_the_slip(make_kiosk) -> None:

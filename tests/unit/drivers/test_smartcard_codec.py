@@ -34,6 +34,36 @@ def test_verify_pin_golden_bytes_even_and_odd() -> None:
     assert codec.verify_pin("12345") == bytes.fromhex("002000000312345F")
 
 
+def test_pin_tries_query_golden_bytes_is_verify_without_data() -> None:
+    assert codec.pin_tries_query() == bytes.fromhex("00200000")
+
+
+@pytest.mark.parametrize(("sw", "tries"), [(0x63C3, 3), (0x63C1, 1), (0x63CF, 15), (0x9000, None)])
+def test_pin_tries_answers(sw: int, tries: int | None) -> None:
+    assert codec.check_pin_tries(sw) == tries
+
+
+@pytest.mark.parametrize("sw", [0x63C0, 0x6983])
+def test_pin_tries_of_a_blocked_card(sw: int) -> None:
+    with pytest.raises(PinBlockedError):
+        codec.check_pin_tries(sw)
+
+
+@pytest.mark.parametrize("sw", [0x6700, 0x6A86, 0x6D00, 0x6982])
+def test_pin_tries_a_card_cannot_say_is_a_status_error(sw: int) -> None:
+    with pytest.raises(CardStatusError):
+        codec.check_pin_tries(sw)
+
+
+@given(st.integers(0, 0xFFFF))
+def test_pin_tries_of_any_status_word_is_a_count_or_a_typed_error(sw: int) -> None:
+    try:
+        tries = codec.check_pin_tries(sw)
+    except (PinBlockedError, CardStatusError):
+        return
+    assert (sw, tries) == (0x9000, None) or (0x63C1 <= sw <= 0x63CF and tries == sw & 0x0F)
+
+
 def test_pin_must_be_digits() -> None:
     with pytest.raises(ValueError):
         codec.encode_pin("12a4")

@@ -126,13 +126,33 @@ def test_a_card_that_needs_its_pin_asks_for_it_and_sends_it_to_the_card_once(
     assert journey._pin is None
 
 
+def test_the_keypad_shows_the_tries_the_card_has_before_the_first_pin(checkout, runner, clock):
+    card = FakeCard([PinRequiredError(tries_left=3)])
+    journey = make(checkout, runner, clock, card=card)
+    journey.send(Event.CARD_INSERTED)
+    assert journey.view.step is Step.PIN
+    assert (journey.view.tries_left, journey.view.pin_wrong) == (3, False)
+
+
 def test_a_wrong_pin_returns_to_the_keypad_with_the_tries_left(checkout, runner, clock):
-    card = FakeCard([PinRequiredError(), WrongPinError(2)])
+    card = FakeCard([PinRequiredError(tries_left=3), WrongPinError(2)])
     journey = make(checkout, runner, clock, card=card)
     journey.send(Event.CARD_INSERTED)
     journey.send(Event.PIN_ENTERED, "000000")
     assert journey.view.step is Step.PIN
-    assert journey.view.tries_left == 2
+    assert (journey.view.tries_left, journey.view.pin_wrong) == (2, True)
+
+
+def test_a_card_with_no_tries_left_goes_to_the_blocked_notice_without_the_keypad(
+    checkout, runner, clock
+):
+    card = FakeCard([PinBlockedError("no tries left")])  # what the tries query answers
+    journey = make(checkout, runner, clock, card=card)
+    seen: list[Step] = []
+    journey.subscribe(lambda view: seen.append(view.step))
+    journey.send(Event.CARD_INSERTED)
+    assert journey.view.step is Step.PIN_BLOCKED
+    assert Step.PIN not in seen
 
 
 def test_a_blocked_card_is_explained_and_returns_to_the_start_after_the_notice(
