@@ -64,6 +64,8 @@ class IdentifiedPerson:
     mdtrt_cert_no: str = field(repr=False)
     card_sn: str = ""
     mulaid: tuple[MutualAidMember, ...] = ()
+    # 1101's enrolled face encoding, for the kiosk's face check (memory only, never logged)
+    face_ref: tuple[float, ...] = field(default=(), repr=False, compare=False)
 
 
 def identify_online(
@@ -110,4 +112,5 @@ def person_from_info(
         mdtrt_cert_no=cert_no,
         card_sn=card_sn,
         mulaid=info.mulaid,
+        face_ref=info.face_ref.encoding if info.face_ref is not None else (),
     )
