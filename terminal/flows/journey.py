@@ -411,9 +411,12 @@ class View:
     deadline: float | None = None  # monotonic; the page's countdown shows it
     deadline_total: float = 0.0
     # the face check
+    face_offered: bool = False  # the welcome screen offers 刷脸 (configured, and a camera)
     face_prompt: str = ""  # the liveness prompt's name (drivers.face.liveness.Prompt)
     face_failures: int = 0
     face_tries_left: int = 0  # checks the patient may still try (0: staff help or another way)
+    face_error: str = ""  # the code of why the last check failed (the page says it in words)
+    staff_offered: bool = False  # staff PINs are configured: staff help is one of the ways on
     staff_tries_left: int | None = None  # after a wrong staff PIN
     staff: str = ""  # the staff id who vouched (shown to the staff, audited)
     staff_reason: str = ""  # why (a code of terminal.flows.journey_face.STAFF_REASONS)
@@ -459,7 +462,7 @@ class Journey:
         self._link_offline = False  # what the forwarder last said (`link`)
         self._listeners: list[Listener] = []
         self._last_touch = clock()
-        self.view = View()
+        self.view = View(face_offered=self._face_offered())
 
     # ---- what pages call ----------------------------------------------------------------------
 
@@ -541,12 +544,15 @@ class Journey:
         are left, staff help only where staff PINs are configured."""
         s = self.settings
         if target is Step.FACE and event is not Event.IDENTIFIED:
-            if self._face is None or s.face_check is FaceCheck.NEVER:
+            if not self._face_offered():
                 return False
             return event is not Event.RETRY or self.view.face_tries_left > 0
         if event is Event.STAFF_HELP:
             return bool(s.staff_pins)
         return event is not Event.STAFF_REASON or payload in STAFF_REASONS
+
+    def _face_offered(self) -> bool:
+        return self._face is not None and self.settings.face_check is not FaceCheck.NEVER
 
     def _face_verifies(self) -> bool:
         kind = self._credential.kind if self._credential is not None else None
@@ -637,7 +643,7 @@ class Journey:
             self._set(staff_reason=str(payload))
         elif event is Event.FACE_REFUSED:
             failures = self.view.face_failures + 1
-            self._set(face_failures=failures,
+            self._set(face_failures=failures, staff_offered=bool(self.settings.staff_pins),
                       face_tries_left=max(0, self.settings.face_tries - failures))
 
     def _enter(self, step: Step, **changes: Any) -> None:
@@ -680,7 +686,7 @@ class Journey:
         self._confirmed = threading.Event()
         self._pending = None
         self._pay_cancel = None
-        self._set_view(View(offline=self._link_offline))
+        self._set_view(View(offline=self._link_offline, face_offered=self._face_offered()))
 
     def link(self, offline: bool) -> None:
         """The forwarder's view of the platform link (LinkChange): the banner between
@@ -995,7 +1001,7 @@ def _classify(error: Exception, method: PayMethod | None) -> tuple[Event, dict[s
     if isinstance(error, PaperOutError):
         return Event.PAPER_OUT, {}
     if isinstance(error, FACE_ERRORS):  # the face screen offers the next step
-        return Event.FACE_REFUSED, {"reason": error.message_zh}
+        return Event.FACE_REFUSED, {"face_error": error.code}
     if isinstance(error, MedtermError):
         return Event.FAILED, {"reason": error.message_zh}
     return Event.FAILED, {"reason": ""}
