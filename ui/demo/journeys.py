@@ -62,7 +62,7 @@ class JourneyPlayer:
 
         step = "welcome"
         try:
-            self.kiosk.wait_for("welcome-face", STEP_S)
+            self.kiosk.wait_for("welcome-language", STEP_S)
             step = "present the credential"
             self._present(patient)
             if patient.credential == "card":
