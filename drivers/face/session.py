@@ -25,7 +25,7 @@ from drivers.face.errors import (
     PartialFaceError,
 )
 from drivers.face.liveness import READ_TIMEOUT, LivenessCheck, LivenessResult, Prompt
-from drivers.face.settings import LivenessMethod
+from drivers.face.settings import FaceSettings, LivenessMethod
 from drivers.face.verifier import FaceVerifier, Reference, Verdict
 
 
@@ -49,6 +49,10 @@ class FaceService:
         self.verifier = FaceVerifier(engine)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="face")
         engine.models.start()
+
+    @property
+    def settings(self) -> FaceSettings:
+        return self.engine.settings
 
     def capture_live(
         self,

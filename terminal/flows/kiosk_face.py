@@ -18,6 +18,7 @@ from drivers.base import DeviceStatus
 from drivers.camera.source import Frame, FrameSource
 from drivers.face.errors import FaceError
 from drivers.face.liveness import Prompt
+from drivers.face.process import FaceProcess
 from drivers.face.session import FaceService, LiveFace
 from drivers.face.settings import LivenessMethod
 from drivers.face.verifier import Reference
@@ -70,14 +71,18 @@ class PreviewTap:
 
 
 class KioskFace:
-    """The face check of one kiosk; ``method`` fixes the liveness action (tests whose
-    footage shows one side of a head turn), else `[face] liveness` decides."""
+    """The face check of one kiosk. ``service`` is a `FaceProcess` in the kiosk (dlib holds
+    the interpreter's lock too long for a GUI thread: drivers/face/process.py) or a
+    `FaceService` elsewhere; ``method`` fixes the liveness action (tests whose footage shows
+    one side of a head turn), else `[face] liveness` decides. `close` ends the service (and
+    the camera, when ``own_camera``: one the kiosk opened itself)."""
 
     def __init__(
-        self, service: FaceService, camera: FrameSource, platform: FacePlatform,
-        journal: Journal, *, method: LivenessMethod | None = None,
+        self, service: FaceService | FaceProcess, camera: FrameSource, platform: FacePlatform,
+        journal: Journal, *, method: LivenessMethod | None = None, own_camera: bool = False,
     ) -> None:
         self.service = service
+        self._own_camera = own_camera
         self.camera = PreviewTap(camera)
         self._flow = FaceIdentifyFlow(platform)
         self._journal = journal
@@ -85,7 +90,7 @@ class KioskFace:
 
     @property
     def timeout_s(self) -> float:
-        return self.service.engine.settings.liveness_timeout
+        return self.service.settings.liveness_timeout
 
     def identify(self, on_prompt: Prompted, cancel: threading.Event) -> Credential:
         live = self.service.capture_live(
@@ -111,6 +116,11 @@ class KioskFace:
                      failures: int) -> None:
         record_staff_assist(self._journal, tx_id=tx_id, staff=staff, reason=reason,
                             verifying=verifying, failures=failures)
+
+    def close(self) -> None:
+        self.service.close()
+        if self._own_camera:
+            self.camera.close()
 
     def _credential(self, live: LiveFace) -> Credential:
         auth = self._flow.authorise(live)

@@ -6,6 +6,7 @@ from the journey's view and its frames as they are relayed here."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QHideEvent
 
 from drivers.camera.source import Frame
 from terminal.flows.journey import Event, Step, View
@@ -33,6 +34,10 @@ class FacePage(Page):
         """A frame the check has just looked at (on the GUI thread)."""
         if self.view.step is Step.FACE and self.isVisible():
             self.preview.show_image(frame.image)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.preview.clear()  # the page left: no picture of the patient is kept
+        super().hideEvent(event)
 
     def show_view(self, view: View) -> None:
         if view.step is not Step.FACE or not view.face_prompt:

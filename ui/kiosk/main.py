@@ -174,6 +174,8 @@ class KioskCore:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
+        if self.face is not None:
+            self.face.close()
 
 
 def start_devices(devices: Mapping[str, Device]) -> None:
@@ -194,8 +196,10 @@ def kiosk_face(terminal: Terminal, settings: JourneySettings) -> KioskFace | Non
         return None
     from drivers.camera.file_source import FileCamera
     from drivers.camera.source import CameraSettings
+    from drivers.face.process import FaceProcess
     from terminal.flows.kiosk_face import KioskFace
 
+    own = False
     camera: Any = first(terminal.devices, FileCamera)
     entry = terminal.config.devices.get("camera")
     if camera is None and entry is not None and entry.spec.kind == "qt":
@@ -207,10 +211,13 @@ def kiosk_face(terminal: Terminal, settings: JourneySettings) -> KioskFace | Non
         except Exception as err:  # no camera: the kiosk runs without 刷脸
             log.warning("camera not started, face check not offered: %s", err)
             return None
+        own = True
     if camera is None:
         log.info("no [devices.camera]: the face check is not offered")
         return None
-    return KioskFace(terminal.face, camera, terminal.client, terminal.journal)
+    # its own process, which starts loading the models now, beside the welcome screen
+    return KioskFace(FaceProcess(terminal.config.face), camera, terminal.client,
+                     terminal.journal, own_camera=own)
 
 
 def run_kiosk(config: TerminalConfig, *, language: str, elder: bool, windowed: bool) -> int:
