@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ui.theme import Role, colour
 from ui.widgets import identify
 
-GUIDE_WIDTH = 0.42  # of the picture's width: a face at arm's length
-GUIDE_HEIGHT = 0.78  # of its height
+GUIDE_HEIGHT = 0.78  # of the picture's height: a face at arm's length
+GUIDE_ASPECT = 0.75  # width over height: a face is taller than wide
 
 
 class FacePreview(QWidget):
@@ -49,7 +49,8 @@ class FacePreview(QWidget):
         painter.fillRect(self.rect(), Qt.GlobalColor.black)
         if self._image is not None:
             painter.drawImage(area, self._image)
-        oval = QRectF(0, 0, area.width() * GUIDE_WIDTH, area.height() * GUIDE_HEIGHT)
+        height = area.height() * GUIDE_HEIGHT
+        oval = QRectF(0, 0, height * GUIDE_ASPECT, height)
         oval.moveCenter(area.center())
         outside = QPainterPath()
         outside.addRect(area)
