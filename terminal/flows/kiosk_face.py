@@ -35,10 +35,10 @@ class NoEnrolledFace(FaceError):
     """The identified person has no enrolled face to compare with (`face_check = "always"`)."""
 
     code = "E910"
-    message_zh = "您尚未登记人脸,无法核验"
+    message_zh = "您尚未登记人脸，无法核验"
     message_en = "no face is enrolled for you, so it cannot be checked"
     action = "Ask the staff to verify you (staff help), or pay at the staffed window."
-    action_zh = "请按“工作人员协助”由工作人员核验,或到人工窗口办理。"
+    action_zh = "请按“工作人员协助”由工作人员核验，或到人工窗口办理。"
 
 
 class PreviewTap:
