@@ -118,3 +118,20 @@ class FacePort(Protocol):
     def record_staff(self, *, tx_id: str | None, staff: str, reason: str, verifying: bool,
                      failures: int) -> None:
         """The staff member's vouching, in the journal's audit log."""
+
+
+def main() -> int:
+    """`python -m terminal.flows.journey_face`: a staff PIN, asked without echo, as the line
+    to put under `[kiosk.staff_pins]` (the PIN itself is never shown or stored)."""
+    import getpass
+
+    pin = getpass.getpass("staff PIN (6 digits, typed on the kiosk's keypad): ")
+    if len(pin) != 6 or not pin.isdigit():
+        print("the kiosk's keypad takes exactly 6 digits")
+        return 2
+    print(f'STAFF_ID = "{hash_staff_pin(pin)}"')
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
