@@ -958,7 +958,7 @@ _WORK_STEPS = frozenset(
 _IDLE_DEADLINE_STEPS = frozenset(
     s for s in Step
     if s not in MONEY_STEPS and s not in _WORK_STEPS and s not in NOTICE_STEPS
-    and s not in (Step.STILL_THERE, Step.WELCOME, Step.SHOW_PAYCODE)
+    and s not in (Step.STILL_THERE, Step.WELCOME, Step.SHOW_PAYCODE, Step.FACE)
 )
 
 _ENTER: dict[Step, Callable[[Journey], None]] = {

@@ -58,6 +58,10 @@ def test_the_face_step_counts_down_the_checks_own_time_and_never_goes_idle(check
     journey.send(Event.FACE_CHOSEN)
     assert journey.view.step is Step.FACE
     assert journey.view.deadline_total == face.timeout_s
+    deadline = journey.view.deadline
+    journey._clock.now += 3
+    journey.touch()  # a touch does not lengthen the check's own time
+    assert journey.view.deadline == deadline
     journey.tick(journey.view.deadline + 1000)
     assert journey.view.step is Step.FACE
 
