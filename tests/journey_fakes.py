@@ -223,3 +223,40 @@ class FakeServices:
     def prices(self, text: str) -> Any:
         self._answer("prices", text)
         return sample.PRICES
+FACE = Credential(CredentialKind.FACE, "AUTHNO-1", certno=sample.PERSON.certno)
+
+
+class FakeFace:
+    """The face check's port: each call takes the next answer (a Credential or None for a
+    passed check, an Exception for a refused one) and reports ``prompts`` first."""
+
+    timeout_s = 8.0
+
+    def __init__(self, answers: list[Exception | Credential | None],
+                 prompts: Sequence[str] = ("FACE_CAMERA", "BLINK")) -> None:
+        self.answers = answers
+        self.prompts = prompts
+        self.calls: list[str] = []
+        self.audited: list[dict[str, Any]] = []
+
+    def _answer(self, call: str, on_prompt: Callable[[str], None] | None = None) -> Any:
+        self.calls.append(call)
+        for prompt in self.prompts if on_prompt is not None else ():
+            on_prompt(prompt)
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def identify(self, on_prompt: Callable[[str], None], cancel: threading.Event) -> Credential:
+        return self._answer("identify", on_prompt)
+
+    def verify(self, person: IdentifiedPerson, on_prompt: Callable[[str], None],
+               cancel: threading.Event) -> None:
+        self._answer("verify", on_prompt)
+
+    def attested(self, cancel: threading.Event) -> Credential:
+        return self._answer("attested")
+
+    def record_staff(self, **row: Any) -> None:
+        self.audited.append(row)

@@ -70,14 +70,7 @@ class FaceIdentifyFlow:
         """
         try:
             self._enter(FaceIdentifyState.AUTHORISING)
-            try:
-                auth = self._platform.authorize_face(
-                    [float(x) for x in live.encoding],
-                    liveness_passed=True,
-                    liveness_method=live.liveness.method,
-                )
-            except BusinessError as err:
-                raise FaceNotEnrolledError("platform 1191 answered -2") from err
+            auth = self.authorise(live)
             self._enter(FaceIdentifyState.QUERYING)
             query = PersonQuery(
                 mdtrt_cert_type=FACE_CERT_TYPE,
@@ -95,6 +88,18 @@ class FaceIdentifyFlow:
             raise
         self._enter(FaceIdentifyState.IDENTIFIED)
         return FaceIdentity(person, auth)
+
+    def authorise(self, live: LiveFace) -> FaceAuthorisation:
+        """1191 alone: the platform's single-use authorisation for this live face (a
+        checkout then quotes it in its own 1101); E430 when no enrolled face is close."""
+        try:
+            return self._platform.authorize_face(
+                [float(x) for x in live.encoding],
+                liveness_passed=True,
+                liveness_method=live.liveness.method,
+            )
+        except BusinessError as err:
+            raise FaceNotEnrolledError("platform 1191 answered -2") from err
 
     def _enter(self, state: FaceIdentifyState) -> None:
         self.state = state

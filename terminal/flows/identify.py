@@ -65,6 +65,8 @@ class IdentifiedPerson:
     card_sn: str = ""
     mulaid: tuple[MutualAidMember, ...] = ()
     holds_commercial_plan: bool = False  # 1101 listed a commercial policy covering today
+    # 1101's enrolled face encoding, for the kiosk's face check (memory only, never logged)
+    face_ref: tuple[float, ...] = field(default=(), repr=False, compare=False)
 
 
 def identify_online(
@@ -112,4 +114,5 @@ def person_from_info(
         card_sn=card_sn,
         mulaid=info.mulaid,
         holds_commercial_plan=bool(info.policies),
+        face_ref=info.face_ref.encoding if info.face_ref is not None else (),
     )

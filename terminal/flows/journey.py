@@ -23,6 +23,12 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
+from drivers.camera.errors import (
+    CameraFrameTimeoutError,
+    CameraNoHardwareError,
+    CameraSourceError,
+)
+from drivers.face.errors import FaceError
 from drivers.printer.errors import PaperOutError
 from drivers.smartcard.errors import CardRemovedError, PinBlockedError, PinRequiredError
 from drivers.smartcard.errors import WrongPinError as CardWrongPin
@@ -42,6 +48,7 @@ from terminal.flows.checkout import (
 )
 from terminal.flows.commercial import NO_CLAIM, ClaimStatus
 from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
+from terminal.flows.journey_face import STAFF_REASONS, FaceCheck, FacePort, StaffPins
 from terminal.flows.kiosk_services import MyPrescription, PaidToday, Services, notice_of
 from terminal.his import Department, HisOrder
 from terminal.payment.errors import (
@@ -140,6 +147,25 @@ class JourneySettingsError(ConfigError):
 _CONFIGURED_ELSEWHERE = {"pay_timeout_s": "[payment] qr_timeout"}
 
 
+_FACE_KEYS = frozenset({"face_check", "face_tries", "staff_tries", "staff_pins"})
+
+
+def _face_setting(key: str, raw: Any) -> Any:
+    """One of the face check's `[kiosk]` keys, checked (E250 naming the key)."""
+    if key == "face_check":
+        if raw not in {m.value for m in FaceCheck}:
+            raise JourneySettingsError("kiosk.face_check must be 'never', 'chosen' or 'always'")
+        return FaceCheck(raw)
+    if key == "staff_pins":
+        try:
+            return StaffPins.parse(raw)
+        except ValueError as err:
+            raise JourneySettingsError(str(err)) from None
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 10:
+        raise JourneySettingsError(f"kiosk.{key} must be a whole number from 1 to 10")
+    return raw
+
+
 @dataclass(frozen=True)
 class JourneySettings:
     """The `[kiosk]` section of terminal.toml (and `[payment] qr_timeout`, the time to pay,
@@ -152,6 +178,11 @@ class JourneySettings:
     wait_s: float = 30.0  # the longest any one step of the core may take
     elder_factor: float = 1.5  # elder mode: every patient-facing time is this much longer
     kind: TxKind = TxKind.OUTPATIENT
+    # the face check (terminal.flows.journey_face)
+    face_check: FaceCheck = FaceCheck.CHOSEN
+    face_tries: int = 3  # failed checks before only staff help or another credential remain
+    staff_tries: int = 3  # wrong staff PINs before the journey returns to the start
+    staff_pins: StaffPins = field(default_factory=lambda: StaffPins({}), repr=False)
 
     @classmethod
     def from_mapping(
@@ -165,6 +196,9 @@ class JourneySettings:
                 if raw not in {k.value for k in TxKind}:
                     raise JourneySettingsError("kiosk.kind must be 'outpatient' or 'pharmacy'")
                 values[key] = TxKind(raw)
+                continue
+            if key in _FACE_KEYS:
+                values[key] = _face_setting(key, raw)
                 continue
             if key in _CONFIGURED_ELSEWHERE:
                 raise JourneySettingsError(
@@ -228,6 +262,11 @@ class Step(StrEnum):
     PAID_TODAY = "paid_today"  # 当日缴费记录, and a receipt printed again as a copy
     MY_RX = "my_rx"  # 我的处方, each drug's prices at pharmacies
     PRICES = "prices"  # 药价查询: from the welcome screen, nobody identified
+    # the face check (the block of transitions after the table)
+    FACE_FAILED = "face_failed"  # with the tries left: again, staff help, or another way
+    STAFF_PIN = "staff_pin"  # a staff member's PIN, to vouch for the patient
+    STAFF_REASON = "staff_reason"  # and why
+    STAFF_CHECKING = "staff_checking"  # audited; then identified
 
 
 # Steps where money may be moving: no idle timeout, and no cancel by a pulled-out card.
@@ -286,6 +325,15 @@ class Event(StrEnum):
     PRICES_CHOSEN = "prices_chosen"
     PRICE_QUERY = "price_query"  # payload: the text typed, or an EAN scanned
     BACK = "back"
+    # the face check
+    FACE_VERIFIED = "face_verified"  # the face matched the identified person
+    FACE_REFUSED = "face_refused"  # liveness or match failed (payload: the error)
+    STAFF_HELP = "staff_help"
+    STAFF_PIN_ENTERED = "staff_pin_entered"  # payload: the PIN
+    STAFF_PIN_OK = "staff_pin_ok"  # payload: the staff id
+    STAFF_PIN_WRONG = "staff_pin_wrong"
+    STAFF_LOCKED = "staff_locked"  # too many wrong staff PINs
+    STAFF_REASON = "staff_reason"  # payload: a code of STAFF_REASONS
 
 
 _PATIENT_STEPS = tuple(s for s in Step if s not in MONEY_STEPS and s is not Step.WELCOME)
@@ -352,6 +400,23 @@ for _step in NOTICE_STEPS:
 for _step in MONEY_STEPS:  # a card pulled out while paying changes nothing: money is moving
     del TRANSITIONS[(_step, Event.CARD_PULLED)]
 TRANSITIONS[(Step.STILL_THERE, Event.CARD_PULLED)] = Step.CARD_REMOVED
+# the face check: identification by face from the welcome screen, or verification of the
+# identified person (`face_check = "always"`: IDENTIFIED leads to FACE instead of ORDERS)
+TRANSITIONS.update({
+    (Step.FACE, Event.FACE_VERIFIED): Step.ORDERS,
+    (Step.FACE, Event.FACE_REFUSED): Step.FACE_FAILED,
+    (Step.FACE_FAILED, Event.RETRY): Step.FACE,
+    (Step.FACE_FAILED, Event.STAFF_HELP): Step.STAFF_PIN,
+    (Step.STAFF_PIN, Event.STAFF_PIN_ENTERED): Step.STAFF_PIN,
+    (Step.STAFF_PIN, Event.STAFF_PIN_WRONG): Step.STAFF_PIN,
+    (Step.STAFF_PIN, Event.STAFF_PIN_OK): Step.STAFF_REASON,
+    (Step.STAFF_PIN, Event.STAFF_LOCKED): Step.WELCOME,
+    (Step.STAFF_REASON, Event.STAFF_REASON): Step.STAFF_CHECKING,
+    (Step.STAFF_CHECKING, Event.FACE_VERIFIED): Step.ORDERS,
+    (Step.STAFF_CHECKING, Event.FACE_MATCHED): Step.IDENTIFYING,
+    (Step.STAFF_CHECKING, Event.FACE_REFUSED): Step.FACE_FAILED,
+})
+del TRANSITIONS[(Step.FACE, Event.IDLE)]  # the check has its own time limit
 
 
 @dataclass(frozen=True)
@@ -390,6 +455,16 @@ class View:
     prices: Any = field(default=None, repr=False)  # terminal.rx.prices.PriceAnswer
     notice: str = ""  # a service's problem, as a kind its page words (kiosk_services.Notice)
     busy: bool = False  # a service's work is under way: the page's actions wait
+    # the face check
+    face_offered: bool = False  # the welcome screen offers 刷脸 (configured, and a camera)
+    face_prompt: str = ""  # the liveness prompt's name (drivers.face.liveness.Prompt)
+    face_failures: int = 0
+    face_tries_left: int = 0  # checks the patient may still try (0: staff help or another way)
+    face_error: str = ""  # the code of why the last check failed (the page says it in words)
+    staff_offered: bool = False  # staff PINs are configured: staff help is one of the ways on
+    staff_tries_left: int | None = None  # after a wrong staff PIN
+    staff: str = ""  # the staff id who vouched (shown to the staff, audited)
+    staff_reason: str = ""  # why (a code of terminal.flows.journey_face.STAFF_REASONS)
 
 
 Listener = Callable[[View], None]
@@ -409,6 +484,7 @@ class Journey:
         print_receipt: Callable[[CheckoutOutcome, PayMethod | None], None] | None = None,
         print_slip: Callable[[View], None] | None = None,
         services: Services | None = None,
+        face: FacePort | None = None,
         clock: Callable[[], float],
     ) -> None:
         self._checkout = checkout
@@ -422,6 +498,8 @@ class Journey:
         self._doctor: tuple[str, str] = ("", "")
         self._reprint = ""
         self._clock = clock
+        self._face = face
+        self._staff_pin: str | None = None
         self._session: CheckoutSession | None = None
         self._credential: Credential | None = None
         self._pin: str | None = None
@@ -433,7 +511,7 @@ class Journey:
         self._link_offline = False  # what the forwarder last said (`link`)
         self._listeners: list[Listener] = []
         self._last_touch = clock()
-        self.view = View()
+        self.view = View(face_offered=self._face_offered())
 
     # ---- what pages call ----------------------------------------------------------------------
 
@@ -466,6 +544,8 @@ class Journey:
             return False
         if event is Event.PAY and PayMethod(payload) is PayMethod.PAYMENT_CODE:
             target = Step.SHOW_PAYCODE  # the code must be shown to the scanner first
+        if not self._face_allows(event, target, payload):
+            return False
         self.touch()
         self._store(event, payload)
         if target in FINAL_STEPS and step in MONEY_STEPS:
@@ -475,13 +555,15 @@ class Journey:
         if event is Event.IDLE:
             self._enter(target, resume=step)
             return True
+        if event is Event.IDENTIFIED and self._face_verifies():
+            target = Step.FACE  # face_check = "always": the face must match the holder
         self._enter(target)
         return True
 
     def tick(self, now: float) -> None:
         """Fire the current step's deadline, or the idle timeout, if it has passed."""
         view = self.view
-        if view.step in MONEY_STEPS:
+        if view.step in MONEY_STEPS or view.step is Step.FACE:  # their own time limits
             return
         if view.deadline is not None and now >= view.deadline:
             if view.step in (Step.STILL_THERE, Step.SHOW_PAYCODE) or view.step in NOTICE_STEPS:
@@ -504,6 +586,91 @@ class Journey:
         kind = self._credential.kind if self._credential is not None else None
         return self.view.step in (Step.READING_CARD, Step.PIN) or kind is CredentialKind.CARD
 
+    # ---- the face check (its steps' rules; the work is the FacePort's) ---------------------
+
+    def _face_allows(self, event: Event, target: Step, payload: Any) -> bool:
+        """The face check's guards: offered only where configured, again only while tries
+        are left, staff help only where staff PINs are configured."""
+        s = self.settings
+        if target is Step.FACE and event is not Event.IDENTIFIED:
+            if not self._face_offered():
+                return False
+            return event is not Event.RETRY or self.view.face_tries_left > 0
+        if event is Event.STAFF_HELP:
+            return bool(s.staff_pins)
+        return event is not Event.STAFF_REASON or payload in STAFF_REASONS
+
+    def _face_offered(self) -> bool:
+        return self._face is not None and self.settings.face_check is not FaceCheck.NEVER
+
+    def _face_verifies(self) -> bool:
+        kind = self._credential.kind if self._credential is not None else None
+        return (
+            self.settings.face_check is FaceCheck.ALWAYS and self._face is not None
+            and kind is not CredentialKind.FACE and self.view.person is not None
+        )  # offline there is no enrolled face to compare with: the credential alone decides
+
+    def _check_face(self) -> None:
+        face, person, runner = self._face, self.view.person, self._runner
+        assert face is not None
+        cancel = threading.Event()
+        left = self.settings.face_tries - self.view.face_failures
+        self._set(face_prompt="", face_tries_left=left)
+
+        def prompted(name: str) -> None:  # on the face worker
+            runner.post(lambda: self._face_prompted(name))
+
+        if person is None:
+            self._work(lambda: face.identify(prompted, cancel),
+                       lambda credential: self.send(Event.FACE_MATCHED, credential),
+                       "face", extra=face.timeout_s, cancel=cancel)
+        else:
+            self._work(lambda: face.verify(person, prompted, cancel),
+                       lambda _: self.send(Event.FACE_VERIFIED), "face",
+                       extra=face.timeout_s, cancel=cancel)
+
+    def _face_prompted(self, name: str) -> None:
+        if self.view.step is Step.FACE:
+            self._set(face_prompt=name)
+
+    def _check_staff_pin(self) -> None:
+        pin, self._staff_pin = self._staff_pin, None
+        if pin is None:  # shown (again): nothing typed yet
+            return
+        pins = self.settings.staff_pins
+
+        def checked(staff: str | None) -> None:
+            if staff is not None:
+                self.send(Event.STAFF_PIN_OK, staff)
+                return
+            left = (self.view.staff_tries_left or self.settings.staff_tries) - 1
+            self._set(staff_tries_left=left)
+            log.warning("wrong staff PIN at the face check (%d tries left)", left)
+            self.send(Event.STAFF_LOCKED if left <= 0 else Event.STAFF_PIN_WRONG)
+
+        self._work(lambda: pins.match(pin), checked, "staff_pin")
+
+    def _staff_vouched(self) -> None:
+        """Audited first; then a verification is done, and an identification asks the
+        platform with one frame of the face the staff member vouched is live."""
+        face, person, view = self._face, self.view.person, self.view
+        assert face is not None
+        tx_id = self._session.tx_id if self._session is not None else None
+        cancel = threading.Event()
+
+        def vouch() -> Credential | None:
+            face.record_staff(tx_id=tx_id, staff=view.staff, reason=view.staff_reason,
+                              verifying=person is not None, failures=view.face_failures)
+            return None if person is not None else face.attested(cancel)
+
+        def done(credential: Credential | None) -> None:
+            if credential is None:
+                self.send(Event.FACE_VERIFIED)
+            else:
+                self.send(Event.FACE_MATCHED, credential)
+
+        self._work(vouch, done, "staff", extra=face.timeout_s, cancel=cancel)
+
     def _store(self, event: Event, payload: Any) -> None:
         if event in (Event.SCANNED, Event.ID_CARD, Event.FACE_MATCHED, Event.READ):
             self._credential = payload
@@ -523,6 +690,16 @@ class Journey:
             self._reprint = str(payload)
         elif event is Event.PRICE_QUERY:
             self._set(price_query=str(payload), prices=None)
+        elif event is Event.STAFF_PIN_ENTERED:
+            self._staff_pin = str(payload)
+        elif event is Event.STAFF_PIN_OK:
+            self._set(staff=str(payload), staff_tries_left=None)
+        elif event is Event.STAFF_REASON:
+            self._set(staff_reason=str(payload))
+        elif event is Event.FACE_REFUSED:
+            failures = self.view.face_failures + 1
+            self._set(face_failures=failures, staff_offered=bool(self.settings.staff_pins),
+                      face_tries_left=max(0, self.settings.face_tries - failures))
 
     def _enter(self, step: Step, **changes: Any) -> None:
         if step is Step.WELCOME:
@@ -542,6 +719,8 @@ class Journey:
             seconds = s.notice_s
         elif step is Step.SHOW_PAYCODE:
             seconds = s.pay_timeout_s
+        elif step is Step.FACE and self._face is not None:
+            seconds = self._face.timeout_s
         elif step in MONEY_STEPS or step in _WORK_STEPS:
             seconds = None
         else:
@@ -556,13 +735,14 @@ class Journey:
         self._session = None
         self._credential = None
         self._pin = None
+        self._staff_pin = None
         self._paycode = ""
         self._billed = False
         self._doctor, self._reprint = ("", ""), ""
         self._confirmed = threading.Event()
         self._pending = None
         self._pay_cancel = None
-        self._set_view(View(offline=self._link_offline))
+        self._set_view(View(offline=self._link_offline, face_offered=self._face_offered()))
 
     def link(self, offline: bool) -> None:
         """The forwarder's view of the platform link (LinkChange): the banner between
@@ -594,6 +774,7 @@ class Journey:
         done: Callable[[Any], None],
         waiting_for: str,
         extra: float = 0.0,
+        cancel: threading.Event | None = None,
     ) -> None:
         step = self.view.step
 
@@ -613,6 +794,7 @@ class Journey:
             on_error=on_error,
             timeout=self.settings.wait_s + extra,
             waiting_for=waiting_for,
+            cancel_event=cancel,
         )
 
     def _read_card(self) -> None:
@@ -898,12 +1080,15 @@ def _cancel_quietly(session: CheckoutSession, reason: str) -> None:
 
 
 _WORK_STEPS = frozenset(
-    {Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING, Step.REGISTERING}
+    {
+        Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING, Step.REGISTERING,
+        Step.STAFF_CHECKING,
+    }
 )
 _IDLE_DEADLINE_STEPS = frozenset(
     s for s in Step
     if s not in MONEY_STEPS and s not in _WORK_STEPS and s not in NOTICE_STEPS
-    and s not in (Step.STILL_THERE, Step.WELCOME, Step.SHOW_PAYCODE)
+    and s not in (Step.STILL_THERE, Step.WELCOME, Step.SHOW_PAYCODE, Step.FACE)
 )
 
 _ENTER: dict[Step, Callable[[Journey], None]] = {
@@ -912,6 +1097,9 @@ _ENTER: dict[Step, Callable[[Journey], None]] = {
     Step.PRESETTLING: Journey._presettle,
     Step.PAYING: Journey._pay,
     Step.SETTLING: Journey._settle,
+    Step.FACE: Journey._check_face,
+    Step.STAFF_PIN: Journey._check_staff_pin,
+    Step.STAFF_CHECKING: Journey._staff_vouched,
     **{step: Journey._slip for step in SLIP_STEPS},
     Step.REGISTER: Journey._departments,
     Step.REGISTERING: Journey._register,
@@ -919,6 +1107,9 @@ _ENTER: dict[Step, Callable[[Journey], None]] = {
     Step.MY_RX: Journey._my_rx,
     Step.PRICES: Journey._prices,
 }
+
+
+FACE_ERRORS = (FaceError, CameraNoHardwareError, CameraFrameTimeoutError, CameraSourceError)
 
 
 def _classify(error: Exception, method: PayMethod | None) -> tuple[Event, dict[str, Any]]:
@@ -944,6 +1135,8 @@ def _classify(error: Exception, method: PayMethod | None) -> tuple[Event, dict[s
         return Event.PENDING, {}
     if isinstance(error, PaperOutError):
         return Event.PAPER_OUT, {}
+    if isinstance(error, FACE_ERRORS):  # the face screen offers the next step
+        return Event.FACE_REFUSED, {"face_error": error.code}
     if isinstance(error, MedtermError):
         return Event.FAILED, {"reason": error.message_zh}
     return Event.FAILED, {"reason": ""}

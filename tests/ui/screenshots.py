@@ -14,10 +14,15 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication
+from testdata import FACES
 
+from drivers.camera.images import read_rgb
+from drivers.camera.source import Frame
 from kernel.money import Money
 from kernel.states import TxKind
 from terminal.central.results import MutualAidMember
@@ -40,6 +45,19 @@ COMMERCIAL_STEPS = (Step.BREAKDOWN, Step.DONE)  # also shown with a commercial p
 SPOUSE = MutualAidMember("44030000000000000004", "刘秀兰", "spouse", Money("300.00"))
 SHOWN = dataclasses.replace(sample.view(), mulaid=SPOUSE)
 REFUSED_REASON = "参保人本月已在其他医院结算,超出限额"
+# the face check's steps, as the check and its failures leave them (normal / elder differ,
+# so both kinds of each screen are shown)
+FACE_VIEWS: dict[Step, Callable[[bool], dict[str, Any]]] = {
+    Step.FACE: lambda elder: {"face_prompt": "TURN_LEFT" if elder else "BLINK",
+                              "person": None, "deadline_total": 8.0,
+                              "deadline": time.monotonic() + 6},
+    Step.FACE_FAILED: lambda elder: {
+        "face_error": "E411" if elder else "E410", "face_failures": 3 if elder else 1,
+        "face_tries_left": 0 if elder else 2, "staff_offered": True, "person": None,
+    },
+    Step.STAFF_PIN: lambda elder: {"staff_tries_left": 2 if elder else None, "person": None},
+    Step.STAFF_REASON: lambda elder: {"person": None},
+}
 
 
 def with_commercial_plan(view: View) -> View:
@@ -87,7 +105,9 @@ def main(out: Path) -> int:
                     SHOWN, step=step, offline=offline, deadline=time.monotonic() + 87
                 )
                 if step is Step.WELCOME:
-                    view = View()
+                    view = View(face_offered=True)
+                elif step in FACE_VIEWS:
+                    view = dataclasses.replace(view, **FACE_VIEWS[step](elder))
                 elif step is Step.SHOW_PAYCODE:  # the patient chose to show their code
                     view = dataclasses.replace(view, method=PayMethod.PAYMENT_CODE, qr_url="")
                 elif step is Step.REFUSED:
@@ -108,6 +128,8 @@ def main(out: Path) -> int:
                     shots.append((f"{step.value}-commercial", with_commercial_plan(view)))
                 for name, shown in shots:
                     window.render(shown)
+                    if step is Step.FACE:  # a camera frame in the preview, as the check shows
+                        window.show_frame(Frame(read_rgb(FACES / "obama_480p.jpg"), 0.0, 0))
                     settle(app)
                     window.grab().save(str(out / f"{name}-{language.value}-{mode}.png"))
         window.shutdown()

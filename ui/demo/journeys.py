@@ -69,7 +69,7 @@ class JourneyPlayer:
 
         step = "welcome"
         try:
-            self.kiosk.wait_for("welcome-face", STEP_S)
+            self.kiosk.wait_for("welcome-language", STEP_S)
             step = "present the credential"
             self._present(patient)
             answered = ""  # the screen the patient last answered: it must go first

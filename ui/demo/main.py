@@ -123,7 +123,7 @@ def _headless(stack: SimulatorStack, world: Path, run: Path, shots: Path) -> int
         kiosk = start_kiosk(stack, desktop.env(), run / "kiosk")
         try:
             app = AccessibleApp(kiosk.pid)
-            app.wait_for("welcome-face", 30)
+            app.wait_for("welcome-language", 30)
             screenshot(shots / "welcome.png")
             player = JourneyPlayer(app, controls, shots, kiosk_pid=kiosk.pid)
             played = []

@@ -249,42 +249,191 @@
     </message>
 </context>
 <context>
+    <name>FaceFailedPage</name>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="41"/>
+        <source>刷脸未通过</source>
+        <translation>Face check not passed</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="42"/>
+        <source>未能确认是您本人</source>
+        <translation>We could not confirm that it is you</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="44"/>
+        <source>还可以再试 {tries} 次</source>
+        <translation>You can try {tries} more times</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="46"/>
+        <source>刷脸次数已用完</source>
+        <translation>No face check tries left</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="48"/>
+        <source>不方便眨眼或转头(如年长、面瘫)?可请工作人员协助核验。</source>
+        <translation>Hard to blink or turn your head (for example with age or facial palsy)? A staff member can verify you.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="49"/>
+        <source>也可以改用社保卡、身份证或医保电子凭证。</source>
+        <translation>You can also use your social security card, ID card or e-voucher.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="51"/>
+        <source>改用其他方式</source>
+        <translation>Use another way</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="52"/>
+        <source>工作人员协助</source>
+        <translation>Staff help</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="53"/>
+        <source>再试一次</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="58"/>
+        <source>没有看到人脸,请正对摄像头</source>
+        <translation>No face seen: please look at the camera</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="59"/>
+        <source>人脸不完整,请将整张脸移入框内</source>
+        <translation>Part of your face is outside: move your whole face into the frame</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="60"/>
+        <source>画面中有多张人脸,请仅本人面对摄像头</source>
+        <translation>More than one face: only the patient, please</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="61"/>
+        <source>人脸与登记照片不一致</source>
+        <translation>Your face does not match the enrolled photo</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="62"/>
+        <source>没有看到提示的眨眼或转头动作</source>
+        <translation>The blink or head turn asked for was not seen</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="63"/>
+        <source>画面没有变化:请本人面对摄像头,照片和屏幕不能使用</source>
+        <translation>The picture does not move: face the camera yourself; photos and screens do not work</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="64"/>
+        <source>在规定时间内没有看到人脸</source>
+        <translation>No face was seen in time</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="65"/>
+        <source>检测过程中人脸发生了变化</source>
+        <translation>The face changed during the check</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="66"/>
+        <source>摄像头不可用</source>
+        <translation>The camera is not available</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="67"/>
+        <source>摄像头没有画面</source>
+        <translation>The camera shows no picture</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="68"/>
+        <source>没有找到与您匹配的登记人脸</source>
+        <translation>No enrolled face matches yours</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="69"/>
+        <source>刷脸授权已失效,请重新刷脸</source>
+        <translation>The face authorisation has expired: please try again</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face_failed.py" line="70"/>
+        <source>您尚未登记人脸,无法核验</source>
+        <translation>No face is enrolled for you, so it cannot be checked</translation>
+    </message>
+</context>
+<context>
     <name>FacePage</name>
     <message>
-        <location filename="../kiosk/face.py" line="26"/>
-        <source>请正对屏幕上方的摄像头</source>
-        <translation>Please look at the camera above the screen</translation>
-    </message>
-    <message>
-        <location filename="../kiosk/face.py" line="27"/>
-        <source>摘下帽子和口罩,保持不动;也可以返回,改用社保卡或电子凭证</source>
-        <translation>Take off hat and mask and keep still; or go back and use your card or e-voucher</translation>
-    </message>
-    <message>
-        <location filename="../kiosk/face.py" line="28"/>
+        <location filename="../kiosk/face.py" line="62"/>
         <source>返回</source>
         <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="49"/>
+        <location filename="../kiosk/face.py" line="60"/>
+        <source>请正对摄像头</source>
+        <translation>Please look at the camera</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="50"/>
+        <source>请将整张脸移入框内</source>
+        <translation>Please move your whole face into the frame</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="51"/>
+        <source>请仅本人面对摄像头</source>
+        <translation>Only the patient in front of the camera, please</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="52"/>
+        <source>请眨眼</source>
+        <translation>Please blink</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="53"/>
+        <source>请向左转头</source>
+        <translation>Please turn your head to your left</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="54"/>
+        <source>请向右转头</source>
+        <translation>Please turn your head to your right</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="55"/>
+        <source>请转回正面</source>
+        <translation>Please look at the camera again</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="56"/>
+        <source>检测通过,正在识别</source>
+        <translation>Thank you: identifying you</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/face.py" line="61"/>
+        <source>请把脸放在框内,摘下帽子和口罩;也可以返回,改用社保卡或电子凭证</source>
+        <translation>Put your face inside the frame and take off hat and mask; or go back and use your card or e-voucher</translation>
     </message>
 </context>
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk/window.py" line="201"/>
+        <location filename="../kiosk/window.py" line="211"/>
         <source>医保平台暂时无法连接:现在无法办理医保缴费,请稍后再试或到人工窗口。</source>
         <translation>The insurance platform cannot be reached: insurance payments are not possible now. Please try again later or go to the staffed window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="203"/>
+        <location filename="../kiosk/window.py" line="213"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,先全额自费缴费,联网后自动补办医保结算并退回医保部分。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay the whole bill now; the insurance part is settled and paid back once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="207"/>
+        <location filename="../kiosk/window.py" line="217"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,按预估金额先付个人部分,联网后以医保平台结算为准。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay your estimated part now; the platform&apos;s settlement decides once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="215"/>
+        <location filename="../kiosk/window.py" line="225"/>
         <source>待上传医保记录 {count} 笔,联网后自动上传</source>
         <translation>{count} insurance records wait to be sent; they are sent when the platform is reachable</translation>
     </message>
@@ -912,6 +1061,67 @@ full</translation>
     </message>
 </context>
 <context>
+    <name>StaffPinPage</name>
+    <message>
+        <location filename="../kiosk/staff_pin.py" line="40"/>
+        <source>请工作人员输入工号密码</source>
+        <translation>Staff: enter your staff PIN</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/staff_pin.py" line="41"/>
+        <source>工作人员核验本人后输入;本次协助将记入审计日志。</source>
+        <translation>Enter it after checking the patient in person; this help is recorded in the audit log.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/staff_pin.py" line="44"/>
+        <source>密码错误,还可以再试 {tries} 次</source>
+        <translation>Wrong PIN: {tries} more tries</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/staff_pin.py" line="45"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>StaffReasonPage</name>
+    <message>
+        <location filename="../kiosk/staff_reason.py" line="33"/>
+        <source>无法按提示眨眼或转头</source>
+        <translation>Cannot blink or turn the head when asked</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/staff_reason.py" line="34"/>
+        <source>面部疾病(如面瘫)</source>
+        <translation>Facial condition (such as palsy)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/staff_reason.py" line="35"/>
+        <source>年长,操作困难</source>
+        <translation>Elderly, finds the check hard</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/staff_reason.py" line="36"/>
+        <source>摄像头或光线问题</source>
+        <translation>Camera or light problem</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/staff_reason.py" line="37"/>
+        <source>其他原因(已核验本人)</source>
+        <translation>Other (patient checked in person)</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/staff_reason.py" line="41"/>
+        <source>请选择协助核验的原因</source>
+        <translation>Choose why you are verifying the patient</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/staff_reason.py" line="44"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>StillTherePage</name>
     <message>
         <location filename="../kiosk/still_there.py" line="26"/>
@@ -950,75 +1160,80 @@ full</translation>
 <context>
     <name>WaitPage</name>
     <message>
-        <location filename="../kiosk/wait.py" line="42"/>
+        <location filename="../kiosk/wait.py" line="44"/>
         <source>正在读取社保卡,请不要拔卡</source>
         <translation>Reading your card, please leave it in</translation>
     </message>
     <message>
-        <location filename="../kiosk/wait.py" line="43"/>
+        <location filename="../kiosk/wait.py" line="45"/>
         <source>正在查询您的参保信息和待缴费项目</source>
         <translation>Looking up your insurance and unpaid orders</translation>
     </message>
     <message>
-        <location filename="../kiosk/wait.py" line="44"/>
+        <location filename="../kiosk/wait.py" line="46"/>
         <source>正在计算医保报销金额</source>
         <translation>Working out what the insurance pays</translation>
     </message>
     <message>
-        <location filename="../kiosk/wait.py" line="45"/>
+        <location filename="../kiosk/wait.py" line="47"/>
         <source>正在结算,请稍候,请不要离开</source>
         <translation>Settling, please wait and do not leave</translation>
     </message>
     <message>
-        <location filename="../kiosk/wait.py" line="49"/>
+        <location filename="../kiosk/wait.py" line="52"/>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/wait.py" line="48"/>
+        <source>工作人员已核验,正在确认您的身份</source>
+        <translation>Verified by staff: confirming who you are</translation>
     </message>
 </context>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../kiosk/welcome.py" line="33"/>
+        <location filename="../kiosk/welcome.py" line="36"/>
         <source>欢迎使用医保自助缴费</source>
         <translation>Welcome to insurance self-service payment</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="34"/>
+        <location filename="../kiosk/welcome.py" line="37"/>
         <source>请插入社保卡(芯片朝里)</source>
         <translation>Insert your social security card (chip first)</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="35"/>
+        <location filename="../kiosk/welcome.py" line="38"/>
         <source>或将医保电子凭证二维码对准扫描口</source>
         <translation>or hold your insurance e-voucher QR code to the scanner</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="36"/>
+        <location filename="../kiosk/welcome.py" line="39"/>
         <source>或将身份证放在感应区</source>
         <translation>or place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="37"/>
+        <location filename="../kiosk/welcome.py" line="40"/>
         <source>刷脸识别</source>
         <translation>Pay by face</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="38"/>
+        <location filename="../kiosk/welcome.py" line="41"/>
         <source>药价查询</source>
         <translation>Drug prices</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="39"/>
+        <location filename="../kiosk/welcome.py" line="42"/>
         <source>English</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="40"/>
+        <location filename="../kiosk/welcome.py" line="43"/>
         <source>标准模式</source>
         <translation>Standard mode</translation>
     </message>
     <message>
-        <location filename="../kiosk/welcome.py" line="40"/>
+        <location filename="../kiosk/welcome.py" line="43"/>
         <source>长辈模式(大字)</source>
         <translation>Elder mode (large text)</translation>
     </message>

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drivers.base import Device
 from drivers.idcard.reader import IdCardReader
@@ -28,6 +28,7 @@ from terminal.flows.checkout import CheckoutOutcome
 from terminal.flows.collectors import collector_factory
 from terminal.flows.journey import Journey, JourneySettings, PayMethod, View
 from terminal.flows.journey_devices import CardCredentials, feeder
+from terminal.flows.journey_face import FaceCheck
 from terminal.flows.kiosk_services import KioskServices
 from terminal.flows.receipts import receipt_of, slip_of
 from terminal.rx.client import RxClient
@@ -36,6 +37,10 @@ from ui.app import Look, start
 from ui.bridge import Bridge, BridgeRunner, Worker
 from ui.i18n import Language
 from ui.kiosk.window import KioskWindow
+from ui.speech import Speech
+
+if TYPE_CHECKING:  # the face check imports OpenCV and numpy: only where it is configured
+    from terminal.flows.kiosk_face import KioskFace
 
 log = logging.getLogger("ui.kiosk")
 UI_KEYS = ("technician_pin_sha256", "high_contrast", "credit")
@@ -74,9 +79,11 @@ class KioskCore:
         settings: JourneySettings,
         *,
         devices: Mapping[str, Device],
+        face: KioskFace | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.terminal = terminal
+        self.face = face
         self.bridge = bridge
         self.printer: ReceiptPrinter | None = first(devices, ReceiptPrinter)
         card: SocialSecurityCardReader | None = first(devices, SocialSecurityCardReader)
@@ -91,6 +98,7 @@ class KioskCore:
             print_receipt=self._print_receipt if self.printer is not None else None,
             print_slip=self._print_slip if self.printer is not None else None,
             services=self.services,
+            face=face,
             clock=clock,
         )
         self.link = LinkChange(LinkState.ONLINE, 0)
@@ -139,6 +147,13 @@ class KioskCore:
             institution=config.terminal.fixmedins_name,
             terminal_id=config.terminal.terminal_id,
         )
+    def attach(self, window: KioskWindow) -> None:
+        """The window hears the link's changes, and the face page the frames the face check
+        looks at (relayed from the face worker to the GUI thread)."""
+        self.link_listeners.append(window.link_changed)
+        if self.face is not None:
+            self._unsubscribe.append(self.bridge.relay(self.face.camera.subscribe,
+                                                       window.show_frame))
 
     # ---- the platform link and the queue ------------------------------------------------
 
@@ -188,6 +203,8 @@ class KioskCore:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
+        if self.face is not None:
+            self.face.close()
 
 
 def start_devices(devices: Mapping[str, Device]) -> None:
@@ -198,6 +215,38 @@ def start_devices(devices: Mapping[str, Device]) -> None:
             device.start()
         except Exception as err:  # a missing reader must not keep the kiosk from starting
             log.warning("device %s not started: %s", name, err)
+
+
+def kiosk_face(terminal: Terminal, settings: JourneySettings) -> KioskFace | None:
+    """The face check where it is configured: `[kiosk] face_check` not "never" and a
+    `[devices.camera]` (a file camera from the registry, or the Qt camera opened here,
+    on the GUI thread). Without a camera the welcome screen does not offer 刷脸."""
+    if settings.face_check is FaceCheck.NEVER or "camera" not in terminal.config.devices:
+        return None
+    from drivers.camera.file_source import FileCamera
+    from drivers.camera.source import CameraSettings
+    from drivers.face.process import FaceProcess
+    from terminal.flows.kiosk_face import KioskFace
+
+    own = False
+    camera: Any = first(terminal.devices, FileCamera)
+    entry = terminal.config.devices.get("camera")
+    if camera is None and entry is not None and entry.spec.kind == "qt":
+        from ui.camera.qt_camera import QtCamera
+
+        camera = QtCamera(CameraSettings(device=str(entry.options.get("device", ""))))
+        try:
+            camera.start()
+        except Exception as err:  # no camera: the kiosk runs without 刷脸
+            log.warning("camera not started, face check not offered: %s", err)
+            return None
+        own = True
+    if camera is None:
+        log.info("no [devices.camera]: the face check is not offered")
+        return None
+    # its own process, which starts loading the models now, beside the welcome screen
+    return KioskFace(FaceProcess(terminal.config.face), camera, terminal.client,
+                     terminal.journal, own_camera=own)
 
 
 def run_kiosk(config: TerminalConfig, *, language: str, elder: bool, windowed: bool) -> int:
@@ -212,11 +261,13 @@ def run_kiosk(config: TerminalConfig, *, language: str, elder: bool, windowed: b
     try:
         terminal.recover()
         start_devices(terminal.devices)
-        core = KioskCore(terminal, bridge, settings.scaled(elder), devices=terminal.devices)
+        core = KioskCore(terminal, bridge, settings.scaled(elder), devices=terminal.devices,
+                         face=kiosk_face(terminal, settings))
         window = KioskWindow(core.journey, look, translations, settings,
                              technician_pin_sha256=pin, clock=time.monotonic,
                              offline_mode=config.offline.mode.value, credit=credit)
-        core.link_listeners.append(window.link_changed)
+        Speech(window, core.journey)  # elder mode's spoken prompts (owned by the window)
+        core.attach(window)
         if windowed:
             window.resize(1280, 1024)
             window.show()

@@ -12,7 +12,9 @@ from ui.widgets import identify
 STEPS = 10
 
 
-@page_for(Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING, Step.SETTLING)
+@page_for(
+    Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING, Step.SETTLING, Step.STAFF_CHECKING
+)
 class WaitPage(Page):
     ident = "wait"
 
@@ -43,6 +45,7 @@ class WaitPage(Page):
             Step.IDENTIFYING: self.tr("正在查询您的参保信息和待缴费项目"),
             Step.PRESETTLING: self.tr("正在计算医保报销金额"),
             Step.SETTLING: self.tr("正在结算,请稍候,请不要离开"),
+            Step.STAFF_CHECKING: self.tr("工作人员已核验,正在确认您的身份"),
         }
         self.prompt.setText(texts.get(self.view.step, texts[Step.IDENTIFYING]))
         self.progress.setAccessibleName(self.prompt.text())

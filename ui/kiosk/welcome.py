@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from terminal.flows.journey import Event, Step
+from terminal.flows.journey import Event, Step, View
 from ui.kiosk.pages import Page, page_for
 from ui.widgets import label
 
@@ -29,6 +29,9 @@ class WelcomePage(Page):
         self.language = self.button("language", None)
         self.elder = self.button("elder", None)
 
+    def show_view(self, view: View) -> None:
+        self.face.setVisible(view.face_offered)
+
     def retranslate(self) -> None:
         self.prompt.setText(self.tr("欢迎使用医保自助缴费"))
         self.ways[0].setText(self.tr("请插入社保卡(芯片朝里)"))
@@ -40,4 +43,4 @@ class WelcomePage(Page):
         self.elder.set_label(self.tr("标准模式") if self.look.elder else self.tr("长辈模式(大字)"))
 
     def first_focus(self) -> QWidget:
-        return self.face
+        return self.face if self.view.face_offered else self.language

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
+from drivers.camera.source import Frame
 from kernel.events import LinkChange
 from terminal.flows.journey import Event, Journey, JourneySettings, Step, View
 from ui.app import Look
@@ -25,6 +26,7 @@ from ui.kiosk import (
     breakdown,
     done,
     face,
+    face_failed,
     mulaid,
     my_rx,
     notices,
@@ -35,6 +37,8 @@ from ui.kiosk import (
     prices,
     register,
     sample,
+    staff_pin,
+    staff_reason,
     still_there,
     wait,
     welcome,
@@ -45,8 +49,8 @@ from ui.widgets import Retranslating, identify, label
 from ui.widgets.identity import MaskedIdentity
 
 PAGE_MODULES = (
-    breakdown, done, face, mulaid, notices, orders, pay, pin, still_there, wait, welcome,
-    register, paid_today, my_rx, prices,
+    breakdown, done, face, face_failed, mulaid, notices, orders, pay, pin, staff_pin,
+    staff_reason, still_there, wait, welcome, register, paid_today, my_rx, prices,
 )
 TECHNICIAN_SEQUENCE = "Ctrl+Shift+F12, Ctrl+Shift+F12"
 TICK_MS = 200
@@ -194,6 +198,12 @@ class KioskWindow(Retranslating):
         advance = getattr(self.current_page(), "advance", None)
         if advance is not None:
             advance()
+
+    def show_frame(self, frame: Frame) -> None:
+        """A frame the face check looked at (relayed to the GUI thread): the live preview."""
+        page = self.pages[face.FacePage]
+        assert isinstance(page, face.FacePage)
+        page.show_frame(frame)
 
     def offline_texts(self) -> dict[str, str]:
         """What the offline mode (`[offline] mode`) allows now, in the patient's words."""
