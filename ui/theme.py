@@ -146,12 +146,15 @@ QPushButton {{ min-width: {size.target_px}px; min-height: {size.target_px}px;
     background: {c(Role.SECONDARY)}; color: {c(Role.ON_SECONDARY)}; }}
 QPushButton[role="primary"] {{ background: {c(Role.PRIMARY)}; color: {c(Role.ON_PRIMARY)};
     font-weight: bold; }}
-QPushButton[role="key"] {{ min-width: {size.keypad_px}px; min-height: {size.keypad_px}px;
-    font-size: {size.prompt_pt}pt; }}
+QPushButton[role="key"], QPushButton[role="key-primary"] {{ min-width: {size.keypad_px}px;
+    min-height: {size.keypad_px}px; font-size: {size.prompt_pt}pt; }}
+QPushButton[role="key-primary"] {{ background: {c(Role.PRIMARY)}; color: {c(Role.ON_PRIMARY)};
+    font-weight: bold; }}
 QPushButton:checked {{ background: {c(Role.PRIMARY)}; color: {c(Role.ON_PRIMARY)};
     font-weight: bold; }}
 QPushButton:focus {{ outline: none; border: 4px solid {c(Role.FOCUS)}; }}
-QPushButton:disabled, QPushButton[role="primary"]:disabled {{
+QPushButton:disabled, QPushButton[role="primary"]:disabled,
+QPushButton[role="key-primary"]:disabled {{
     background: {c(Role.SECONDARY)}; color: {c(Role.MUTED)}; font-weight: normal; }}
 QTableWidget {{ background: {c(Role.WINDOW)}; gridline-color: {c(Role.MUTED)}; }}
 QHeaderView::section {{ background: {c(Role.SECONDARY)}; color: {c(Role.ON_SECONDARY)};

@@ -38,7 +38,7 @@ class PinKeypad(Retranslating):
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.keys = [BigButton(f"{ident}-key-{i}", "key") for i in range(10)]
         self.delete = BigButton(f"{ident}-delete", "key")
-        self.ok = BigButton(f"{ident}-ok", "primary")
+        self.ok = BigButton(f"{ident}-ok", "key-primary")  # a key's size, the main action's look
         grid = QGridLayout()
         for index, key in enumerate(self.keys[:9]):
             grid.addWidget(key, index // 3, index % 3)
