@@ -97,6 +97,8 @@ class FakeSession:
     billed: tuple[BillLine, ...] = ()
     person: IdentifiedPerson = sample.PERSON
     mulaid_asked: list[str] = field(default_factory=list)
+    commercial_pay: Money = field(default_factory=lambda: Money("0.00"))  # the plan's share
+    commercial_used: list[bool] = field(default_factory=list)
     attempts: list[Any] = field(default_factory=list)
 
     def identify(self, credential: Credential) -> IdentifiedPerson:
@@ -110,9 +112,14 @@ class FakeSession:
         self.billed = tuple(lines)
         return self.billed
 
-    def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown:
+    def presettle(
+        self, *, use_account: bool = True, mulaid_psn_no: str = "", use_commercial: bool = True
+    ) -> Breakdown:
         self.calls.append("presettle")
         self.mulaid_asked.append(mulaid_psn_no)
+        self.commercial_used.append(use_commercial)
+        if use_commercial and self.commercial_pay:
+            return sample.breakdown().with_commercial(self.commercial_pay)
         return sample.breakdown()
 
     def confirm(self) -> Money:

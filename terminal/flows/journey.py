@@ -67,7 +67,9 @@ class CheckoutSession(Protocol):
     def identify(self, credential: Credential) -> IdentifiedPerson | None: ...
     def unpaid_orders(self) -> list[HisOrder]: ...
     def bill(self, lines: Sequence[BillLine] = ()) -> tuple[BillLine, ...]: ...
-    def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown: ...
+    def presettle(
+        self, *, use_account: bool = True, mulaid_psn_no: str = "", use_commercial: bool = True
+    ) -> Breakdown: ...
     def confirm(self) -> Money: ...
     def pay(
         self, collect: Collector, attempt: PaymentAttempt | None = None, *,
@@ -255,6 +257,7 @@ class Event(StrEnum):
     MULAID_OFFER = "mulaid_offer"  # a family member's account could cover the shortfall
     MULAID_ACCEPT = "mulaid_accept"
     MULAID_DECLINE = "mulaid_decline"
+    COMMERCIAL_DECLINE = "commercial_decline"  # the patient does not use their city plan
     PAY = "pay"  # payload: PayMethod
     PAYCODE_SCANNED = "paycode_scanned"  # payload: the payment code's digits
     PAID = "paid"
@@ -308,6 +311,7 @@ TRANSITIONS: dict[tuple[Step, Event], Step] = {
     (Step.MULAID, Event.MULAID_ACCEPT): Step.PRESETTLING,
     (Step.MULAID, Event.MULAID_DECLINE): Step.BREAKDOWN,
     (Step.BREAKDOWN, Event.PAY): Step.PAYING,
+    (Step.BREAKDOWN, Event.COMMERCIAL_DECLINE): Step.PRESETTLING,  # again, without the plan
     (Step.SHOW_PAYCODE, Event.PAYCODE_SCANNED): Step.PAYING,
     (Step.SHOW_PAYCODE, Event.EXPIRED): Step.PAY_TIMEOUT,
     (Step.PAYING, Event.QR_EXPIRED): Step.QR_EXPIRED,
@@ -369,6 +373,7 @@ class View:
     tries_left: int | None = None
     mulaid: MutualAidMember | None = field(default=None, repr=False)  # the member offered
     mulaid_used: bool = False  # the patient accepted: the breakdown includes their account
+    commercial_declined: bool = False  # the patient declined their plan for this sale
     reason: str = ""  # the platform's own words (settlement refused, payment declined)
     claim: ClaimStatus = NO_CLAIM  # what the commercial plan paid, or why it did not
     reference: str = ""  # the transaction id: the failure slip's reference number
@@ -515,6 +520,8 @@ class Journey:
             self._paycode = str(payload)
         elif event is Event.MULAID_ACCEPT:
             self._set(mulaid_used=True)
+        elif event is Event.COMMERCIAL_DECLINE:
+            self._set(commercial_declined=True)
         elif event is Event.DOCTOR_CHOSEN:
             self._doctor = (str(payload[0]), str(payload[1]))
         elif event is Event.REPRINT:
@@ -657,21 +664,22 @@ class Journey:
         lines = lines_from_orders([o for o in self.view.orders if o.rxno in chosen])
         bill = not self._billed
         member = self.view.mulaid if self.view.mulaid_used else None
+        use_commercial = not self.view.commercial_declined
+        asked = self.view.mulaid is not None  # 共济 is offered once a sale
 
         def presettle() -> tuple[Breakdown, bool]:
             if bill:
                 session.bill(lines)
             mulaid = member.psn_no if member is not None else ""
-            return session.presettle(mulaid_psn_no=mulaid), session.offline
+            return (session.presettle(mulaid_psn_no=mulaid, use_commercial=use_commercial),
+                    session.offline)
 
         def done(result: tuple[Breakdown, bool]) -> None:
             breakdown, offline = result
             self._billed = True
-            offer = None if (offline or member is not None) else _mulaid_offer(
-                self.view.person, breakdown
-            )
+            offer = None if (offline or asked) else _mulaid_offer(self.view.person, breakdown)
             self._set(breakdown=breakdown, due=breakdown.cash_due, offline=offline,
-                      mulaid=member or offer)
+                      mulaid=member or offer or self.view.mulaid)
             self.send(Event.MULAID_OFFER if offer is not None else Event.PRESETTLED)
 
         self._work(presettle, done, "presettle")
