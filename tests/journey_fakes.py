@@ -197,10 +197,12 @@ class FakeServices:
 
     has_registration = True
     has_prescriptions = True
+    has_plans = True
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, ...]] = []
         self.error: Exception | None = None
+        self.plan_result: Any = sample.PLAN_BOUGHT
 
     def _answer(self, *call: str) -> None:
         self.calls.append(call)
@@ -230,3 +232,11 @@ class FakeServices:
     def prices(self, text: str) -> Any:
         self._answer("prices", text)
         return sample.PRICES
+
+    def plan_offers(self, tx_id: str) -> tuple[tuple[Any, ...], Money]:
+        self._answer("plan_offers", tx_id)
+        return (sample.PLAN_OFFER,), sample.PERSON.balc
+
+    def buy_plan(self, tx_id: str, plan_code: str, *, consent: bool) -> Any:
+        self._answer("buy_plan", tx_id, plan_code, str(consent))
+        return self.plan_result

@@ -31,7 +31,7 @@ from kernel.errors import ConfigError, MedtermError
 from kernel.events import PaymentProgress, PaymentStage
 from kernel.money import ZERO, Money
 from kernel.states import TxKind
-from terminal.central.results import MutualAidMember
+from terminal.central.results import MutualAidMember, PlanOffer
 from terminal.flows.bill import BillLine, lines_from_orders
 from terminal.flows.checkout import (
     CheckoutOutcome,
@@ -42,7 +42,13 @@ from terminal.flows.checkout import (
 )
 from terminal.flows.commercial import NO_CLAIM, ClaimStatus
 from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
-from terminal.flows.kiosk_services import MyPrescription, PaidToday, Services, notice_of
+from terminal.flows.kiosk_services import (
+    MyPrescription,
+    PaidToday,
+    PlanResult,
+    Services,
+    notice_of,
+)
 from terminal.his import Department, HisOrder
 from terminal.payment.errors import (
     InvalidPaymentCode,
@@ -229,6 +235,9 @@ class Step(StrEnum):
     PAID_TODAY = "paid_today"  # 当日缴费记录, and a receipt printed again as a copy
     MY_RX = "my_rx"  # 我的处方, each drug's prices at pharmacies
     PRICES = "prices"  # 药价查询: from the welcome screen, nobody identified
+    PLAN = "plan"  # the city plan's terms, the premium from the account, the consent box
+    PLAN_BUYING = "plan_buying"  # the purchase (9804) under way
+    PLAN_RESULT = "plan_result"  # bought, or refused with the platform's reason
 
 
 # Steps where money may be moving: no idle timeout, and no cancel by a pulled-out card.
@@ -287,6 +296,9 @@ class Event(StrEnum):
     MY_RX_CHOSEN = "my_rx_chosen"
     PRICES_CHOSEN = "prices_chosen"
     PRICE_QUERY = "price_query"  # payload: the text typed, or an EAN scanned
+    PLAN_CHOSEN = "plan_chosen"
+    PLAN_BUY = "plan_buy"  # payload: (plan_code, whether the consent box is ticked)
+    PLAN_DONE = "plan_done"  # the purchase's result set in the view
     BACK = "back"
 
 
@@ -338,7 +350,11 @@ TRANSITIONS: dict[tuple[Step, Event], Step] = {
     (Step.WELCOME, Event.PRICES_CHOSEN): Step.PRICES,
     (Step.PRICES, Event.PRICE_QUERY): Step.PRICES,
     (Step.PRICES, Event.BACK): Step.WELCOME,
-    **{(s, Event.BACK): Step.ORDERS for s in (Step.REGISTER, Step.PAID_TODAY, Step.MY_RX)},
+    (Step.ORDERS, Event.PLAN_CHOSEN): Step.PLAN,
+    (Step.PLAN, Event.PLAN_BUY): Step.PLAN_BUYING,
+    (Step.PLAN_BUYING, Event.PLAN_DONE): Step.PLAN_RESULT,
+    **{(s, Event.BACK): Step.ORDERS
+       for s in (Step.REGISTER, Step.PAID_TODAY, Step.MY_RX, Step.PLAN, Step.PLAN_RESULT)},
 }
 for _step in Step:
     if _step not in (Step.WELCOME, *FINAL_STEPS):
@@ -393,6 +409,10 @@ class View:
     prices: Any = field(default=None, repr=False)  # terminal.rx.prices.PriceAnswer
     notice: str = ""  # a service's problem, as a kind its page words (kiosk_services.Notice)
     busy: bool = False  # a service's work is under way: the page's actions wait
+    plan_offered: bool = False  # the city plan can be bought here (online, a platform)
+    plan_offers: tuple[PlanOffer, ...] | None = field(default=None, repr=False)
+    plan_balance: Money = field(default=ZERO, repr=False)  # the account paying the premium
+    plan_result: PlanResult | None = field(default=None, repr=False)
 
 
 Listener = Callable[[View], None]
@@ -423,6 +443,7 @@ class Journey:
         self._print_slip = print_slip
         self._services = services
         self._doctor: tuple[str, str] = ("", "")
+        self._plan_buy: tuple[str, bool] = ("", False)  # the plan and the patient's consent
         self._reprint = ""
         self._clock = clock
         self._session: CheckoutSession | None = None
@@ -528,6 +549,10 @@ class Journey:
             self._reprint = str(payload)
         elif event is Event.PRICE_QUERY:
             self._set(price_query=str(payload), prices=None)
+        elif event is Event.PLAN_BUY:
+            self._plan_buy = (str(payload[0]), bool(payload[1]))
+        elif event is Event.PLAN_CHOSEN:
+            self._set(plan_offers=None, plan_result=None)
 
     def _enter(self, step: Step, **changes: Any) -> None:
         if step is Step.WELCOME:
@@ -563,7 +588,7 @@ class Journey:
         self._pin = None
         self._paycode = ""
         self._billed = False
-        self._doctor, self._reprint = ("", ""), ""
+        self._doctor, self._reprint, self._plan_buy = ("", ""), "", ("", False)
         self._confirmed = threading.Event()
         self._pending = None
         self._pay_cancel = None
@@ -653,6 +678,7 @@ class Journey:
                 reference=session.tx_id, offline=session.offline,
                 registration_offered=services is not None and services.has_registration,
                 rx_offered=services is not None and services.has_prescriptions,
+                plan_offered=services is not None and services.has_plans and not session.offline,
             )
             self.send(Event.IDENTIFIED)
 
@@ -836,6 +862,24 @@ class Journey:
             self._lookup(lambda s: s.prices(text), lambda answer: self._set(prices=answer),
                          "prices")
 
+    def _plan_offers(self) -> None:
+        tx_id = self.view.reference
+
+        def found(answer: tuple[tuple[PlanOffer, ...], Money]) -> None:
+            self._set(plan_offers=answer[0], plan_balance=answer[1])
+
+        self._lookup(lambda s: s.plan_offers(tx_id), found, "plan_offers")
+
+    def _buy_plan(self) -> None:
+        tx_id, (code, consent) = self.view.reference, self._plan_buy
+
+        def bought(result: PlanResult) -> None:
+            self._set(plan_result=result)
+            self.send(Event.PLAN_DONE)
+
+        self._lookup(lambda s: s.buy_plan(tx_id, code, consent=consent), bought, "buy_plan",
+                     failed_to=Event.PLAN_DONE)
+
     def _require_session(self) -> CheckoutSession:
         if self._session is None:
             raise NoSession()
@@ -904,7 +948,7 @@ def _cancel_quietly(session: CheckoutSession, reason: str) -> None:
 
 
 _WORK_STEPS = frozenset(
-    {Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING, Step.REGISTERING}
+    {Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING, Step.REGISTERING, Step.PLAN_BUYING}
 )
 _IDLE_DEADLINE_STEPS = frozenset(
     s for s in Step
@@ -924,6 +968,8 @@ _ENTER: dict[Step, Callable[[Journey], None]] = {
     Step.PAID_TODAY: Journey._paid_today,
     Step.MY_RX: Journey._my_rx,
     Step.PRICES: Journey._prices,
+    Step.PLAN: Journey._plan_offers,
+    Step.PLAN_BUYING: Journey._buy_plan,
 }
 
 

@@ -32,6 +32,8 @@ from ui.kiosk import (
     paid_today,
     pay,
     pin,
+    plan,
+    plan_result,
     prices,
     register,
     sample,
@@ -46,7 +48,7 @@ from ui.widgets.identity import MaskedIdentity
 
 PAGE_MODULES = (
     breakdown, done, face, mulaid, notices, orders, pay, pin, still_there, wait, welcome,
-    register, paid_today, my_rx, prices,
+    register, paid_today, my_rx, prices, plan, plan_result,
 )
 TECHNICIAN_SEQUENCE = "Ctrl+Shift+F12, Ctrl+Shift+F12"
 TICK_MS = 200
