@@ -31,6 +31,7 @@ PRECLAIM_INFNO = "9801"  # what the person's plan would pay of a split (records 
 CLAIM_INFNO = "9802"  # the claim on a basic settlement, after it
 CLAIM_CANCEL_INFNO = "9803"  # withdraw the claim on a settlement (before it is cancelled)
 PLAN_BUY_INFNO = "9804"  # buy or renew a plan with the personal account, with consent
+PLAN_OFFER_INFNO = "9805"  # the plans a person may buy or renew now, with their terms (a read)
 
 
 class UnknownOutcome(StrEnum):

@@ -97,6 +97,8 @@ class FakeSession:
     billed: tuple[BillLine, ...] = ()
     person: IdentifiedPerson = sample.PERSON
     mulaid_asked: list[str] = field(default_factory=list)
+    commercial_pay: Money = field(default_factory=lambda: Money("0.00"))  # the plan's share
+    commercial_used: list[bool] = field(default_factory=list)
     attempts: list[Any] = field(default_factory=list)
 
     def identify(self, credential: Credential) -> IdentifiedPerson:
@@ -110,9 +112,14 @@ class FakeSession:
         self.billed = tuple(lines)
         return self.billed
 
-    def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown:
+    def presettle(
+        self, *, use_account: bool = True, mulaid_psn_no: str = "", use_commercial: bool = True
+    ) -> Breakdown:
         self.calls.append("presettle")
         self.mulaid_asked.append(mulaid_psn_no)
+        self.commercial_used.append(use_commercial)
+        if use_commercial and self.commercial_pay:
+            return sample.breakdown().with_commercial(self.commercial_pay)
         return sample.breakdown()
 
     def confirm(self) -> Money:
@@ -190,10 +197,12 @@ class FakeServices:
 
     has_registration = True
     has_prescriptions = True
+    has_plans = True
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, ...]] = []
         self.error: Exception | None = None
+        self.plan_result: Any = sample.PLAN_BOUGHT
 
     def _answer(self, *call: str) -> None:
         self.calls.append(call)
@@ -223,6 +232,17 @@ class FakeServices:
     def prices(self, text: str) -> Any:
         self._answer("prices", text)
         return sample.PRICES
+
+
+    def plan_offers(self, tx_id: str) -> tuple[tuple[Any, ...], Money]:
+        self._answer("plan_offers", tx_id)
+        return (sample.PLAN_OFFER,), sample.PERSON.balc
+
+    def buy_plan(self, tx_id: str, plan_code: str, *, consent: bool) -> Any:
+        self._answer("buy_plan", tx_id, plan_code, str(consent))
+        return self.plan_result
+
+
 FACE = Credential(CredentialKind.FACE, "AUTHNO-1", certno=sample.PERSON.certno)
 
 

@@ -52,6 +52,7 @@ HANDLERS: dict[str, Handler] = {
     "9802": commercial.claim,
     "9803": commercial.cancel_claim,
     "9804": commercial.buy_plan,
+    "9805": commercial.plan_offers,
 }
 
 

@@ -1,4 +1,4 @@
-"""The commercial plan settled alongside (医保商保同步结算): 9801-9804, a project extension of
+"""The commercial plan settled alongside (医保商保同步结算): 9801-9805, a project extension of
 the interface (docs/platform-wire.md, docs/commercial.md).
 
 The platform hosts the city plan's claims the way the one-stop settlement of a 惠民保 plan
@@ -181,19 +181,7 @@ def buy_plan(ctx: Context) -> Output:
     plan = ctx.world.plans.get(code)
     if plan is None:
         raise Rejected("商保产品不存在", f"no commercial plan {code}")
-    today = ctx.now.date()
-    held = [p for p in _policies(ctx.conn, person.psn_no) if p.plan_code == code]
-    current = [p for p in held if p.enddate >= today]
-    if current:  # renewal: the plan year after the latest one held
-        latest = max(current, key=lambda p: p.enddate)
-        if latest.enddate >= _years_on(plan.enddate, 1):
-            raise Rejected("已续保", f"plan {code} is already held until {latest.enddate}")
-        begin = latest.enddate + timedelta(days=1)
-        end = _years_on(latest.enddate, 1)
-    else:
-        if today > plan.enddate:
-            raise Rejected("不在投保期内", f"plan {code} ended on {plan.enddate}")
-        begin, end = max(today, plan.begndate), plan.enddate
+    begin, end = _period(ctx.conn, person.psn_no, plan, ctx.now.date())
     balc = persons.balance(ctx.conn, person.psn_no)
     if balc < plan.premium:
         raise Rejected("个人账户余额不足", f"the account holds {balc}, the premium {plan.premium}")
@@ -217,6 +205,51 @@ def buy_plan(ctx: Context) -> Output:
         },
         "balc": str(balc - plan.premium),
     }
+
+
+def plan_offers(ctx: Context) -> Output:
+    """9805: the plans the person may buy or renew now, each with its terms, the plan year a
+    purchase would cover (the same rule as 9804) and whether it is a renewal; and the
+    account's balance, which pays the premium. A read: nothing is recorded."""
+    data = f.sub(ctx.request.input, "data", "input")
+    person = envelope_person(ctx, data)
+    today = ctx.now.date()
+    held = {p.plan_code for p in _policies(ctx.conn, person.psn_no) if p.enddate >= today}
+    offers = []
+    for plan in ctx.world.plans.values():
+        try:
+            begin, end = _period(ctx.conn, person.psn_no, plan, today)
+        except Rejected:
+            continue  # held for the next year already, or no longer sold
+        offers.append({
+            "plan_code": plan.plan_code,
+            "plan_name": plan.plan_name,
+            "insurer": plan.insurer,
+            "premium": str(plan.premium),
+            "deductible": str(plan.deductible),
+            "ratio": str(plan.ratio),
+            "covers": list(plan.covers),
+            "annual_cap": str(plan.annual_cap),
+            "begndate": begin.isoformat(),
+            "enddate": end.isoformat(),
+            "renewal": "1" if plan.plan_code in held else "0",
+        })
+    return {"plans": offers, "balc": str(persons.balance(ctx.conn, person.psn_no))}
+
+
+def _period(conn: sqlite3.Connection, psn_no: str, plan: Plan, today: date) -> tuple[date, date]:
+    """The plan year a purchase today would cover: the plan's (from today) for a person who
+    holds none, the year after the latest held for a renewal; Rejected when there is none."""
+    code = plan.plan_code
+    current = [p for p in _policies(conn, psn_no) if p.plan_code == code and p.enddate >= today]
+    if current:  # renewal: the plan year after the latest one held
+        latest = max(current, key=lambda p: p.enddate)
+        if latest.enddate >= _years_on(plan.enddate, 1):
+            raise Rejected("已续保", f"plan {code} is already held until {latest.enddate}")
+        return latest.enddate + timedelta(days=1), _years_on(latest.enddate, 1)
+    if today > plan.enddate:
+        raise Rejected("不在投保期内", f"plan {code} ended on {plan.enddate}")
+    return max(today, plan.begndate), plan.enddate
 
 
 def live_claim(conn: sqlite3.Connection, setl_id: str) -> tuple[str, ...] | None:

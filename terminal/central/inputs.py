@@ -284,6 +284,11 @@ def buy_plan(psn_no: str, plan_code: str) -> Input:
     return {"data": {"psn_no": psn_no, "plan_code": plan_code, "consent_flag": "1"}}
 
 
+def plan_offers(psn_no: str) -> Input:
+    """9805 (extension): the plans the person may buy or renew now."""
+    return {"data": {"psn_no": psn_no}}
+
+
 def reverse(psn_no: str, omsgid: str, oinfno: str) -> Input:
     """2601: undo the request `omsgid` (harmless when it never executed, or twice)."""
     if oinfno not in REVERSIBLE_INFNOS:

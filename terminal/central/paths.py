@@ -32,4 +32,5 @@ TRANSACTION_PATHS: dict[str, str] = {
     "9802": "/fsi/api/commInsuService/claim",
     "9803": "/fsi/api/commInsuService/cancelClaim",
     "9804": "/fsi/api/commInsuService/buyPlan",
+    "9805": "/fsi/api/commInsuService/planOffers",
 }

@@ -507,6 +507,56 @@ class PlanPurchase:
     balc: Money
 
 
+@dataclass(frozen=True)
+class PlanOffer:
+    """9805 (extension): a plan the person may buy or renew now, with its terms as the
+    platform holds them, and the plan year a purchase would cover."""
+
+    plan_code: str
+    plan_name: str
+    insurer: str
+    premium: Money
+    deductible: Money
+    ratio: Decimal  # what the plan pays of the covered amounts above the deductible
+    covers: tuple[str, ...]  # the setlinfo scopes it covers (fulamt_ownpay_amt...)
+    annual_cap: Money
+    begndate: str
+    enddate: str
+    renewal: bool  # the person holds this plan now: a purchase renews it
+
+
+@dataclass(frozen=True)
+class PlanOffers:
+    offers: tuple[PlanOffer, ...]
+    balc: Money  # the personal account, which pays the premium
+
+
+def _plan_offer(row: Mapping[str, Any], path: str) -> PlanOffer:
+    ratio = _decimal(row, "ratio", path)
+    if ratio > 1:
+        raise _Bad(f"{path}.ratio must be at most 1")
+    covers = _list(row, "covers", path)
+    if not all(isinstance(c, str) and c for c in covers):
+        raise _Bad(f"{path}.covers must be a list of scope names")
+    return PlanOffer(
+        plan_code=_text(row, "plan_code", path, required=True),
+        plan_name=_text(row, "plan_name", path, required=True),
+        insurer=_text(row, "insurer", path),
+        premium=_money(row, "premium", path),
+        deductible=_money(row, "deductible", path),
+        ratio=ratio,
+        covers=tuple(covers),
+        annual_cap=_money(row, "annual_cap", path),
+        begndate=_text(row, "begndate", path, required=True),
+        enddate=_text(row, "enddate", path, required=True),
+        renewal=_text(row, "renewal", path) == "1",
+    )
+
+
+def _plan_offers(out: Mapping[str, Any]) -> PlanOffers:
+    return PlanOffers(_rows(out, "plans", _plan_offer), _money(out, "balc", "output"))
+
+
 def _claim(out: Mapping[str, Any]) -> CommercialClaim:
     info = _obj(out.get("claiminfo"), "claiminfo")
     where = "claiminfo"
@@ -562,6 +612,7 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "9802": _claim,
     "9803": _claim,
     "9804": _plan_purchase,
+    "9805": _plan_offers,
 }
 
 

@@ -37,7 +37,7 @@ from kernel.errors import ConfigError, MedtermError
 from kernel.events import PaymentProgress, PaymentStage
 from kernel.money import ZERO, Money
 from kernel.states import TxKind
-from terminal.central.results import MutualAidMember
+from terminal.central.results import MutualAidMember, PlanOffer
 from terminal.flows.bill import BillLine, lines_from_orders
 from terminal.flows.checkout import (
     CheckoutOutcome,
@@ -49,7 +49,13 @@ from terminal.flows.checkout import (
 from terminal.flows.commercial import NO_CLAIM, ClaimStatus
 from terminal.flows.identify import Credential, CredentialKind, IdentifiedPerson
 from terminal.flows.journey_face import STAFF_REASONS, FaceCheck, FacePort, StaffPins
-from terminal.flows.kiosk_services import MyPrescription, PaidToday, Services, notice_of
+from terminal.flows.kiosk_services import (
+    MyPrescription,
+    PaidToday,
+    PlanResult,
+    Services,
+    notice_of,
+)
 from terminal.his import Department, HisOrder
 from terminal.payment.errors import (
     InvalidPaymentCode,
@@ -74,7 +80,9 @@ class CheckoutSession(Protocol):
     def identify(self, credential: Credential) -> IdentifiedPerson | None: ...
     def unpaid_orders(self) -> list[HisOrder]: ...
     def bill(self, lines: Sequence[BillLine] = ()) -> tuple[BillLine, ...]: ...
-    def presettle(self, *, use_account: bool = True, mulaid_psn_no: str = "") -> Breakdown: ...
+    def presettle(
+        self, *, use_account: bool = True, mulaid_psn_no: str = "", use_commercial: bool = True
+    ) -> Breakdown: ...
     def confirm(self) -> Money: ...
     def pay(
         self, collect: Collector, attempt: PaymentAttempt | None = None, *,
@@ -267,6 +275,9 @@ class Step(StrEnum):
     STAFF_PIN = "staff_pin"  # a staff member's PIN, to vouch for the patient
     STAFF_REASON = "staff_reason"  # and why
     STAFF_CHECKING = "staff_checking"  # audited; then identified
+    PLAN = "plan"  # the city plan's terms, the premium from the account, the consent box
+    PLAN_BUYING = "plan_buying"  # the purchase (9804) under way
+    PLAN_RESULT = "plan_result"  # bought, or refused with the platform's reason
 
 
 # Steps where money may be moving: no idle timeout, and no cancel by a pulled-out card.
@@ -295,6 +306,7 @@ class Event(StrEnum):
     MULAID_OFFER = "mulaid_offer"  # a family member's account could cover the shortfall
     MULAID_ACCEPT = "mulaid_accept"
     MULAID_DECLINE = "mulaid_decline"
+    COMMERCIAL_DECLINE = "commercial_decline"  # the patient does not use their city plan
     PAY = "pay"  # payload: PayMethod
     PAYCODE_SCANNED = "paycode_scanned"  # payload: the payment code's digits
     PAID = "paid"
@@ -324,6 +336,9 @@ class Event(StrEnum):
     MY_RX_CHOSEN = "my_rx_chosen"
     PRICES_CHOSEN = "prices_chosen"
     PRICE_QUERY = "price_query"  # payload: the text typed, or an EAN scanned
+    PLAN_CHOSEN = "plan_chosen"
+    PLAN_BUY = "plan_buy"  # payload: (plan_code, whether the consent box is ticked)
+    PLAN_DONE = "plan_done"  # the purchase's result set in the view
     BACK = "back"
     # the face check
     FACE_VERIFIED = "face_verified"  # the face matched the identified person
@@ -357,6 +372,7 @@ TRANSITIONS: dict[tuple[Step, Event], Step] = {
     (Step.MULAID, Event.MULAID_ACCEPT): Step.PRESETTLING,
     (Step.MULAID, Event.MULAID_DECLINE): Step.BREAKDOWN,
     (Step.BREAKDOWN, Event.PAY): Step.PAYING,
+    (Step.BREAKDOWN, Event.COMMERCIAL_DECLINE): Step.PRESETTLING,  # again, without the plan
     (Step.SHOW_PAYCODE, Event.PAYCODE_SCANNED): Step.PAYING,
     (Step.SHOW_PAYCODE, Event.EXPIRED): Step.PAY_TIMEOUT,
     (Step.PAYING, Event.QR_EXPIRED): Step.QR_EXPIRED,
@@ -383,7 +399,11 @@ TRANSITIONS: dict[tuple[Step, Event], Step] = {
     (Step.WELCOME, Event.PRICES_CHOSEN): Step.PRICES,
     (Step.PRICES, Event.PRICE_QUERY): Step.PRICES,
     (Step.PRICES, Event.BACK): Step.WELCOME,
-    **{(s, Event.BACK): Step.ORDERS for s in (Step.REGISTER, Step.PAID_TODAY, Step.MY_RX)},
+    (Step.ORDERS, Event.PLAN_CHOSEN): Step.PLAN,
+    (Step.PLAN, Event.PLAN_BUY): Step.PLAN_BUYING,
+    (Step.PLAN_BUYING, Event.PLAN_DONE): Step.PLAN_RESULT,
+    **{(s, Event.BACK): Step.ORDERS
+       for s in (Step.REGISTER, Step.PAID_TODAY, Step.MY_RX, Step.PLAN, Step.PLAN_RESULT)},
 }
 for _step in Step:
     if _step not in (Step.WELCOME, *FINAL_STEPS):
@@ -436,6 +456,7 @@ class View:
     pin_wrong: bool = False  # the keypad is back after a wrong PIN
     mulaid: MutualAidMember | None = field(default=None, repr=False)  # the member offered
     mulaid_used: bool = False  # the patient accepted: the breakdown includes their account
+    commercial_declined: bool = False  # the patient declined their plan for this sale
     reason: str = ""  # the platform's own words (settlement refused, payment declined)
     claim: ClaimStatus = NO_CLAIM  # what the commercial plan paid, or why it did not
     reference: str = ""  # the transaction id: the failure slip's reference number
@@ -465,6 +486,10 @@ class View:
     staff_tries_left: int | None = None  # after a wrong staff PIN
     staff: str = ""  # the staff id who vouched (shown to the staff, audited)
     staff_reason: str = ""  # why (a code of terminal.flows.journey_face.STAFF_REASONS)
+    plan_offered: bool = False  # the city plan can be bought here (online, a platform)
+    plan_offers: tuple[PlanOffer, ...] | None = field(default=None, repr=False)
+    plan_balance: Money = field(default=ZERO, repr=False)  # the account paying the premium
+    plan_result: PlanResult | None = field(default=None, repr=False)
 
 
 Listener = Callable[[View], None]
@@ -496,6 +521,7 @@ class Journey:
         self._print_slip = print_slip
         self._services = services
         self._doctor: tuple[str, str] = ("", "")
+        self._plan_buy: tuple[str, bool] = ("", False)  # the plan and the patient's consent
         self._reprint = ""
         self._clock = clock
         self._face = face
@@ -684,6 +710,8 @@ class Journey:
             self._paycode = str(payload)
         elif event is Event.MULAID_ACCEPT:
             self._set(mulaid_used=True)
+        elif event is Event.COMMERCIAL_DECLINE:
+            self._set(commercial_declined=True)
         elif event is Event.DOCTOR_CHOSEN:
             self._doctor = (str(payload[0]), str(payload[1]))
         elif event is Event.REPRINT:
@@ -700,6 +728,10 @@ class Journey:
             failures = self.view.face_failures + 1
             self._set(face_failures=failures, staff_offered=bool(self.settings.staff_pins),
                       face_tries_left=max(0, self.settings.face_tries - failures))
+        elif event is Event.PLAN_BUY:
+            self._plan_buy = (str(payload[0]), bool(payload[1]))
+        elif event is Event.PLAN_CHOSEN:
+            self._set(plan_offers=None, plan_result=None)
 
     def _enter(self, step: Step, **changes: Any) -> None:
         if step is Step.WELCOME:
@@ -738,7 +770,7 @@ class Journey:
         self._staff_pin = None
         self._paycode = ""
         self._billed = False
-        self._doctor, self._reprint = ("", ""), ""
+        self._doctor, self._reprint, self._plan_buy = ("", ""), "", ("", False)
         self._confirmed = threading.Event()
         self._pending = None
         self._pay_cancel = None
@@ -830,6 +862,7 @@ class Journey:
                 reference=session.tx_id, offline=session.offline,
                 registration_offered=services is not None and services.has_registration,
                 rx_offered=services is not None and services.has_prescriptions,
+                plan_offered=services is not None and services.has_plans and not session.offline,
             )
             self.send(Event.IDENTIFIED)
 
@@ -841,21 +874,22 @@ class Journey:
         lines = lines_from_orders([o for o in self.view.orders if o.rxno in chosen])
         bill = not self._billed
         member = self.view.mulaid if self.view.mulaid_used else None
+        use_commercial = not self.view.commercial_declined
+        asked = self.view.mulaid is not None  # 共济 is offered once a sale
 
         def presettle() -> tuple[Breakdown, bool]:
             if bill:
                 session.bill(lines)
             mulaid = member.psn_no if member is not None else ""
-            return session.presettle(mulaid_psn_no=mulaid), session.offline
+            return (session.presettle(mulaid_psn_no=mulaid, use_commercial=use_commercial),
+                    session.offline)
 
         def done(result: tuple[Breakdown, bool]) -> None:
             breakdown, offline = result
             self._billed = True
-            offer = None if (offline or member is not None) else _mulaid_offer(
-                self.view.person, breakdown
-            )
+            offer = None if (offline or asked) else _mulaid_offer(self.view.person, breakdown)
             self._set(breakdown=breakdown, due=breakdown.cash_due, offline=offline,
-                      mulaid=member or offer)
+                      mulaid=member or offer or self.view.mulaid)
             self.send(Event.MULAID_OFFER if offer is not None else Event.PRESETTLED)
 
         self._work(presettle, done, "presettle")
@@ -1012,6 +1046,24 @@ class Journey:
             self._lookup(lambda s: s.prices(text), lambda answer: self._set(prices=answer),
                          "prices")
 
+    def _plan_offers(self) -> None:
+        tx_id = self.view.reference
+
+        def found(answer: tuple[tuple[PlanOffer, ...], Money]) -> None:
+            self._set(plan_offers=answer[0], plan_balance=answer[1])
+
+        self._lookup(lambda s: s.plan_offers(tx_id), found, "plan_offers")
+
+    def _buy_plan(self) -> None:
+        tx_id, (code, consent) = self.view.reference, self._plan_buy
+
+        def bought(result: PlanResult) -> None:
+            self._set(plan_result=result)
+            self.send(Event.PLAN_DONE)
+
+        self._lookup(lambda s: s.buy_plan(tx_id, code, consent=consent), bought, "buy_plan",
+                     failed_to=Event.PLAN_DONE)
+
     def _require_session(self) -> CheckoutSession:
         if self._session is None:
             raise NoSession()
@@ -1082,7 +1134,7 @@ def _cancel_quietly(session: CheckoutSession, reason: str) -> None:
 _WORK_STEPS = frozenset(
     {
         Step.READING_CARD, Step.IDENTIFYING, Step.PRESETTLING, Step.REGISTERING,
-        Step.STAFF_CHECKING,
+        Step.STAFF_CHECKING, Step.PLAN_BUYING,
     }
 )
 _IDLE_DEADLINE_STEPS = frozenset(
@@ -1106,6 +1158,8 @@ _ENTER: dict[Step, Callable[[Journey], None]] = {
     Step.PAID_TODAY: Journey._paid_today,
     Step.MY_RX: Journey._my_rx,
     Step.PRICES: Journey._prices,
+    Step.PLAN: Journey._plan_offers,
+    Step.PLAN_BUYING: Journey._buy_plan,
 }
 
 

@@ -24,8 +24,13 @@ from kernel.money import ZERO, Money, money_sum
 from kernel.records import Transaction
 from kernel.states import TxState
 from offline_store.journal import Journal
+from offline_store.plans import PlanPurchases
+from terminal.central.client import PlatformClient
+from terminal.central.errors import BusinessError
+from terminal.central.results import PlanOffer, PlanPurchase
 from terminal.flows import commercial
 from terminal.flows.bill import BillLine
+from terminal.flows.plans import PlanPurchasePending, PlanPurchaseRefused, buy_plan, plan_offers
 from terminal.flows.receipts import copy_of
 from terminal.his import Department, HisClient, HisOrder, RegistrationFull
 from terminal.rx.client import RxClient
@@ -84,6 +89,21 @@ class MyPrescription:
     drugs: tuple[DrugOffers, ...]
 
 
+class PlanOutcome(StrEnum):
+    BOUGHT = "bought"
+    REFUSED = "refused"  # the platform said no (its reason shown); nothing was taken
+    PENDING = "pending"  # no answer: recorded, finished by asking again, never taken twice
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """What became of a plan purchase at the kiosk, for its result screen."""
+
+    outcome: PlanOutcome
+    bought: PlanPurchase | None = None
+    reason: str = ""  # the platform's words, when it refused
+
+
 class Notice(StrEnum):
     """A service's problem as its screen words it (the view carries the kind, the page the
     words in the patient's language)."""
@@ -115,6 +135,8 @@ class Services(Protocol):
     def has_registration(self) -> bool: ...
     @property
     def has_prescriptions(self) -> bool: ...
+    @property
+    def has_plans(self) -> bool: ...
 
     def departments(self) -> list[Department]: ...
     def register(self, tx_id: str, dr_code: str, period: str) -> HisOrder: ...
@@ -122,6 +144,8 @@ class Services(Protocol):
     def reprint(self, tx_id: str, of_tx_id: str) -> None: ...
     def prescriptions(self, tx_id: str) -> list[MyPrescription]: ...
     def prices(self, text: str) -> PriceAnswer: ...
+    def plan_offers(self, tx_id: str) -> tuple[tuple[PlanOffer, ...], Money]: ...
+    def buy_plan(self, tx_id: str, plan_code: str, *, consent: bool) -> PlanResult: ...
 
 
 class KioskServices:
@@ -136,6 +160,7 @@ class KioskServices:
         rx: RxClient | None,
         prices: PriceClient | None,
         print_receipt: Callable[[Receipt], None] | None,
+        client: PlatformClient | None = None,
         institution: str,
         terminal_id: str,
         now: Callable[[], datetime] = datetime.now,
@@ -145,6 +170,7 @@ class KioskServices:
         self._rx = rx
         self._prices = prices
         self._print = print_receipt
+        self._client = client
         self._institution = institution
         self._terminal_id = terminal_id
         self._now = now
@@ -156,6 +182,10 @@ class KioskServices:
     @property
     def has_prescriptions(self) -> bool:
         return self._rx is not None
+
+    @property
+    def has_plans(self) -> bool:
+        return self._client is not None
 
     # ---- registration --------------------------------------------------------------------
 
@@ -222,6 +252,33 @@ class KioskServices:
             log.info("no price query for a prescribed drug's name")
             return ()
         return answer.offers[:OFFERS_PER_DRUG]
+
+    # ---- the city plan (docs/commercial.md) -----------------------------------------------
+
+    def plan_offers(self, tx_id: str) -> tuple[tuple[PlanOffer, ...], Money]:
+        """The plans the person of session `tx_id` may buy or renew now, and their account's
+        balance (which pays the premium); none offline (nobody to ask)."""
+        identity = self._journal.get(tx_id).identity
+        if identity is None or not identity.psn_no:
+            return (), ZERO
+        found = plan_offers(self._need(self._client), identity.psn_no, identity.insuplc_admdvs)
+        return found.offers, found.balc
+
+    def buy_plan(self, tx_id: str, plan_code: str, *, consent: bool) -> PlanResult:
+        """Buy or renew `plan_code` with the person's account: `medterm plan buy`'s own
+        function (journalled, refused without consent, an interrupted one finished)."""
+        try:
+            bought = buy_plan(
+                self._need(self._client), PlanPurchases(self._journal), self._certno(tx_id),
+                plan_code, consent=consent, now=self._now(),
+            )
+        except PlanPurchaseRefused as err:
+            cause = err.__cause__
+            reason = cause.platform_message if isinstance(cause, BusinessError) else ""
+            return PlanResult(PlanOutcome.REFUSED, reason=reason)
+        except PlanPurchasePending:
+            return PlanResult(PlanOutcome.PENDING)
+        return PlanResult(PlanOutcome.BOUGHT, bought=bought)
 
     # ---- helpers ----------------------------------------------------------------------
 

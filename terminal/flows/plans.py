@@ -12,12 +12,12 @@ import json
 from datetime import datetime
 
 from kernel.errors import MedtermError
-from kernel.protocol import PLAN_BUY_INFNO
+from kernel.protocol import PLAN_BUY_INFNO, PLAN_OFFER_INFNO
 from offline_store.plans import PlanPurchases
 from terminal.central import inputs
 from terminal.central.client import PlatformClient, PreparedRequest
 from terminal.central.errors import BusinessError, PlatformError
-from terminal.central.results import PlanPurchase, parse_result
+from terminal.central.results import PlanOffers, PlanPurchase, parse_result
 from terminal.flows import checkout_fields as fields
 from terminal.flows.identify import Credential, CredentialKind, identify_online
 
@@ -84,3 +84,12 @@ def buy_plan(
     purchases.finish(prepared.msgid, response=dict(response.output))
     return bought
 
+
+def plan_offers(client: PlatformClient, psn_no: str, insuplc_admdvs: str) -> PlanOffers:
+    """The plans the person may buy or renew now, with their terms as the platform holds
+    them (9805, a read: nothing is journalled), and the account that would pay the premium."""
+    request = client.prepare(
+        PLAN_OFFER_INFNO, inputs.plan_offers(psn_no), insuplc_admdvs=insuplc_admdvs
+    )
+    offers: PlanOffers = parse_result(client.send(request))
+    return offers

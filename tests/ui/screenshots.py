@@ -126,6 +126,9 @@ def main(out: Path) -> int:
                         view, price_query="%%%", prices=None, notice="query_invalid")))
                 if step in COMMERCIAL_STEPS:  # the commercial plan paid its share (商保)
                     shots.append((f"{step.value}-commercial", with_commercial_plan(view)))
+                if step is Step.BREAKDOWN:  # the patient declined the plan for this sale
+                    shots.append((f"{step.value}-commercial-declined",
+                                  dataclasses.replace(view, commercial_declined=True)))
                 for name, shown in shots:
                     window.render(shown)
                     if step is Step.FACE:  # a camera frame in the preview, as the check shows

@@ -4,89 +4,99 @@
 <context>
     <name>BreakdownPage</name>
     <message>
-        <location filename="../kiosk/breakdown.py" line="67"/>
+        <location filename="../kiosk/breakdown.py" line="77"/>
         <source>全自费项目:不在医保目录内(丙类)的药品和项目,医保不报销。</source>
         <translation>Fully self-paid: drugs and services outside the insurance list (class C) are not covered.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="68"/>
+        <location filename="../kiosk/breakdown.py" line="78"/>
         <source>超出限价部分:价格高于医保支付标准,超出的部分由个人支付。</source>
         <translation>Over the price limit: the price is above the insurance&apos;s standard; you pay the part above it.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="69"/>
+        <location filename="../kiosk/breakdown.py" line="79"/>
         <source>乙类先行自付:乙类药品和项目先由个人按比例支付一部分。</source>
         <translation>Class B share: for class B drugs and services you first pay a fixed share yourself.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="70"/>
+        <location filename="../kiosk/breakdown.py" line="80"/>
         <source>起付线:本年度累计费用未达到起付标准的部分,由个人支付。</source>
         <translation>Deductible: this year&apos;s costs below the deductible are paid by you.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="71"/>
+        <location filename="../kiosk/breakdown.py" line="81"/>
         <source>统筹内按比例自付:医保按比例报销后,剩余比例由个人支付。</source>
         <translation>Your share within the scheme: after the fund pays its percentage, you pay the rest.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="72"/>
+        <location filename="../kiosk/breakdown.py" line="82"/>
         <source>其他个人负担:例如超过医保年度最高支付限额的部分,由个人支付。</source>
         <translation>Other costs of yours: for example the part above the fund&apos;s yearly limit is paid by you.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="74"/>
+        <location filename="../kiosk/breakdown.py" line="84"/>
         <source>其他基金为您减负:公务员补助、大病保险等基金为您支付了上面的一部分。</source>
         <translation>Other funds lowered your share: civil-servant subsidy, serious-illness insurance and the like paid part of the lines above.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="79"/>
+        <location filename="../kiosk/breakdown.py" line="89"/>
         <source>医保结算明细</source>
         <translation>Your insurance breakdown</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="81"/>
+        <location filename="../kiosk/breakdown.py" line="91"/>
         <source>医保平台暂时无法连接:以下为预估金额,联网后以平台结算为准。</source>
         <translation>Insurance platform offline: these amounts are an estimate until it is back.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="101"/>
+        <location filename="../kiosk/breakdown.py" line="114"/>
         <source>返回明细</source>
         <translation>Back to the breakdown</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="102"/>
+        <location filename="../kiosk/breakdown.py" line="115"/>
         <source>还需支付 {amount} 元</source>
         <translation>Left to pay: {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="103"/>
+        <location filename="../kiosk/breakdown.py" line="116"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="104"/>
+        <location filename="../kiosk/breakdown.py" line="117"/>
         <source>手机扫码支付</source>
         <translation>Scan with your phone</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="105"/>
+        <location filename="../kiosk/breakdown.py" line="118"/>
         <source>出示付款码</source>
         <translation>Show payment code</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="106"/>
+        <location filename="../kiosk/breakdown.py" line="119"/>
         <source>信用就医(先看病后付费)</source>
         <translation>Credit care (pay later)</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="108"/>
+        <location filename="../kiosk/breakdown.py" line="121"/>
         <source>支付未成功:{reason}。没有扣款,请换一种方式支付。</source>
         <translation>The payment did not go through: {reason}. Nothing was charged; please choose another way to pay.</translation>
     </message>
     <message>
-        <location filename="../kiosk/breakdown.py" line="112"/>
+        <location filename="../kiosk/breakdown.py" line="125"/>
         <source>确认结算</source>
         <translation>Confirm</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="126"/>
+        <source>不使用商业保险</source>
+        <translation>Don&apos;t use my commercial plan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/breakdown.py" line="128"/>
+        <source>本次不使用商业保险:个人负担部分由您自己支付。</source>
+        <translation>Your commercial plan is not used this time: you pay your whole share yourself.</translation>
     </message>
 </context>
 <context>
@@ -418,22 +428,22 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../kiosk/window.py" line="211"/>
+        <location filename="../kiosk/window.py" line="214"/>
         <source>医保平台暂时无法连接:现在无法办理医保缴费,请稍后再试或到人工窗口。</source>
         <translation>The insurance platform cannot be reached: insurance payments are not possible now. Please try again later or go to the staffed window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="213"/>
+        <location filename="../kiosk/window.py" line="216"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,先全额自费缴费,联网后自动补办医保结算并退回医保部分。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay the whole bill now; the insurance part is settled and paid back once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="217"/>
+        <location filename="../kiosk/window.py" line="220"/>
         <source>医保平台暂时无法连接:现在可以插社保卡或放身份证,按预估金额先付个人部分,联网后以医保平台结算为准。电子凭证和刷脸暂不可用。</source>
         <translation>The insurance platform cannot be reached: with your card or ID card you can pay your estimated part now; the platform&apos;s settlement decides once it is reachable. The e-voucher and face are not available now.</translation>
     </message>
     <message>
-        <location filename="../kiosk/window.py" line="225"/>
+        <location filename="../kiosk/window.py" line="228"/>
         <source>待上传医保记录 {count} 笔,联网后自动上传</source>
         <translation>{count} insurance records wait to be sent; they are sent when the platform is reachable</translation>
     </message>
@@ -688,44 +698,49 @@ Go to the staffed window with this slip; do not pay again.</translation>
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../kiosk/orders.py" line="73"/>
+        <location filename="../kiosk/orders.py" line="87"/>
         <source>请选择要缴费的项目</source>
         <translation>Choose what to pay</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="74"/>
+        <location filename="../kiosk/orders.py" line="88"/>
         <source>没有查到待缴费的项目。如有疑问,请到人工窗口咨询。</source>
         <translation>No unpaid orders were found. If in doubt, ask at the staffed window.</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="77"/>
+        <location filename="../kiosk/orders.py" line="91"/>
         <source>{dept} · {doctor}  共 {count} 项  {amount} 元</source>
         <translation>{dept} · {doctor}  {count} items  {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="83"/>
+        <location filename="../kiosk/orders.py" line="97"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="84"/>
+        <location filename="../kiosk/orders.py" line="98"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="85"/>
+        <location filename="../kiosk/orders.py" line="99"/>
         <source>挂号</source>
         <translation>Register for a visit</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="86"/>
+        <location filename="../kiosk/orders.py" line="100"/>
         <source>当日缴费记录 / 补打凭条</source>
         <translation>Today&apos;s payments / reprint</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="87"/>
+        <location filename="../kiosk/orders.py" line="101"/>
         <source>我的处方</source>
         <translation>My prescriptions</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/orders.py" line="102"/>
+        <source>惠民保投保/续保</source>
+        <translation>City plan: buy / renew</translation>
     </message>
 </context>
 <context>
@@ -872,6 +887,140 @@ total {total} yuan, you paid {own} yuan</translation>
         <location filename="../kiosk/pin.py" line="55"/>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>PlanPage</name>
+    <message>
+        <location filename="../kiosk/plan.py" line="58"/>
+        <source>全自费(丙类)药品和项目</source>
+        <translation>fully self-paid (class C) drugs and items</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="59"/>
+        <source>超出医保限价的部分</source>
+        <translation>amounts over the insurance price limit</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="60"/>
+        <source>乙类先行自付部分</source>
+        <translation>the class B share paid first</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="66"/>
+        <source>商业补充保险(惠民保)</source>
+        <translation>City supplementary health plan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="69"/>
+        <source>正在办理投保,请稍候</source>
+        <translation>Buying the plan, please wait</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="71"/>
+        <source>正在查询,请稍候</source>
+        <translation>Looking it up, please wait</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="73"/>
+        <source>您目前没有可以购买或续保的商业保险。</source>
+        <translation>There is no plan you can buy or renew now.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="84"/>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="85"/>
+        <source>续保</source>
+        <translation>Renew</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="86"/>
+        <source>购买</source>
+        <translation>Buy</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="91"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="92"/>
+        <source>{name}({insurer})</source>
+        <translation>{name} ({insurer})</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="96"/>
+        <source>保障期:{begin} 至 {end}
+保障范围:医保结算后个人负担的{covers}
+年度免赔额:{deductible} 元,超过部分赔付 {ratio}
+年度最高赔付:{cap} 元</source>
+        <translation>Cover: {begin} to {end}
+Covers what you pay after basic insurance: {covers}
+Deductible per year: {deductible} yuan; above it the plan pays {ratio}
+Annual cap: {cap} yuan</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="103"/>
+        <source>保费 {premium} 元,从您的医保个人账户支付(当前余额 {balance} 元)。</source>
+        <translation>Premium {premium} yuan, paid from your personal insurance account (balance now {balance} yuan).</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan.py" line="105"/>
+        <source>我已了解保障内容,同意支付保费 {premium} 元</source>
+        <translation>I have read the terms; I agree to pay {premium} yuan</translation>
+    </message>
+</context>
+<context>
+    <name>PlanResultPage</name>
+    <message>
+        <location filename="../kiosk/plan_result.py" line="37"/>
+        <source>投保成功</source>
+        <translation>Plan bought</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan_result.py" line="38"/>
+        <location filename="../kiosk/plan_result.py" line="41"/>
+        <source>未能投保</source>
+        <translation>Plan not bought</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan_result.py" line="39"/>
+        <source>投保结果待确认</source>
+        <translation>Purchase not confirmed yet</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan_result.py" line="45"/>
+        <source>已投保 {name}
+保单号 {policy}
+保障期 {begin} 至 {end}
+保费 {premium} 元已从个人账户支付,余额 {balance} 元。</source>
+        <translation>Bought: {name}
+Policy {policy}
+Cover {begin} to {end}
+Premium {premium} yuan paid from your personal account; balance {balance} yuan.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan_result.py" line="50"/>
+        <source>医保平台未受理:{reason}。没有扣款。</source>
+        <translation>The platform did not accept it: {reason}. Nothing was taken.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan_result.py" line="53"/>
+        <source>暂未收到投保结果,已记录。请稍后再次办理:不会重复扣款。</source>
+        <translation>No answer yet; the purchase is recorded. Try again later: the premium is never taken twice.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan_result.py" line="58"/>
+        <source>退出</source>
+        <translation>Exit</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/plan_result.py" line="59"/>
+        <source>返回</source>
+        <translation>Back</translation>
     </message>
 </context>
 <context>

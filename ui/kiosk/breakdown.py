@@ -1,5 +1,7 @@
 """The breakdown: who pays what, to the cent of the platform's answer, as a table and a
-stacked bar; a tap on a self-pay line says why; then the ways to pay what is left."""
+stacked bar; a tap on a self-pay line says why; then the ways to pay what is left. When the
+person's commercial plan pays a share, the patient may decline it for this sale (the journey
+pre-settles again without it; docs/commercial.md)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,11 @@ class BreakdownPage(Page):
         self.lines = BigButton("breakdown-lines")
         self.lines.clicked.connect(lambda: self._explain(""))
         self.body.addWidget(self.lines)
+        self.no_commercial = BigButton("breakdown-no-commercial")
+        self.no_commercial.clicked.connect(lambda: self.send(Event.COMMERCIAL_DECLINE))
+        self.body.addWidget(self.no_commercial)
+        self.without_commercial = label("breakdown-without-commercial", "muted")
+        self.body.addWidget(self.without_commercial)
         self.body.addStretch(1)
         self.body.addWidget(self.due)
         self._why_key = ""
@@ -57,6 +64,9 @@ class BreakdownPage(Page):
         self.confirm.setVisible(not paying)
         self.estimate.setVisible(view.offline)
         self.declined.setVisible(bool(view.reason))
+        plan_pays = view.breakdown is not None and view.breakdown.commercial_pay > ZERO
+        self.no_commercial.setVisible(plan_pays and not view.commercial_declined)
+        self.without_commercial.setVisible(view.commercial_declined)
 
     def _explain(self, key: str) -> None:
         self._why_key = key
@@ -92,6 +102,9 @@ class BreakdownPage(Page):
         # a notice above the table (an estimate, a declined payment) takes the bar's place
         # too: the table says the same in words, and the screen never grows past the display
         banner = self.view.offline or bool(self.view.reason)
+        # elder mode's larger type: the plan's control (or its note) takes the bar's place too
+        plan_shown = self.no_commercial.isVisibleTo(self) or self.view.commercial_declined
+        banner = banner or (self.look.elder and plan_shown)
         self.view_widget.bar.setVisible(not self._why_key and not banner)
         self.view_widget.table.setVisible(not (self._why_key and self.look.elder))
         self.view_widget.reasons.setVisible(
@@ -110,6 +123,10 @@ class BreakdownPage(Page):
             )
         )
         self.confirm.set_label(self.tr("确认结算"))
+        self.no_commercial.set_label(self.tr("不使用商业保险"))
+        self.without_commercial.setText(
+            self.tr("本次不使用商业保险:个人负担部分由您自己支付。")
+        )
 
     def first_focus(self) -> QWidget:
         return self.qr if self.qr.isVisibleTo(self) else self.confirm

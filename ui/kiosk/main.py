@@ -144,6 +144,7 @@ class KioskCore:
             rx=rx,
             prices=prices,
             print_receipt=printer.print_receipt if printer is not None else None,
+            client=terminal.client,
             institution=config.terminal.fixmedins_name,
             terminal_id=config.terminal.terminal_id,
         )

@@ -1,10 +1,11 @@
 """The person's unpaid orders from the HIS, one group per visit (department and doctor),
 each with its amount; all are chosen at first, a tap takes one out. The patient's home once
-identified: the other services (register, today's payments, my prescriptions) start here."""
+identified: the other services (register, today's payments, my prescriptions, the city
+plan) start here."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QVBoxLayout, QWidget
 
 from kernel.money import money_sum
 from terminal.flows.bill import lines_from_orders
@@ -32,10 +33,12 @@ class OrdersPage(Page):
         self.list_layout = QVBoxLayout(self.list)
         self.body.addWidget(self.list)
         self.body.addStretch(1)
-        self.services = QHBoxLayout()
+        self.services = QGridLayout()  # two a row: four fit elder mode's type in English
+        self._offered: list[BigButton] = []
         self.register = self._service("register", Event.REGISTER_CHOSEN)
         self.paid_today = self._service("paid-today", Event.PAID_TODAY_CHOSEN)
         self.my_rx = self._service("my-rx", Event.MY_RX_CHOSEN)
+        self.plan = self._service("plan", Event.PLAN_CHOSEN)
         self.body.addLayout(self.services)
         self.cancel = self.button("cancel", Event.CANCEL)
         self.next = self.button("next", None, "primary")
@@ -44,12 +47,23 @@ class OrdersPage(Page):
     def _service(self, name: str, event: Event) -> BigButton:
         button = BigButton(f"orders-{name}")
         button.clicked.connect(lambda: self.send(event))
-        self.services.addWidget(button)
+        self.services.addWidget(button, *divmod(self.services.count(), 2))
+        self._offered.append(button)
         return button
+
+    def _place_services(self) -> None:
+        """The services offered here, two a row, with no gap where one is not offered."""
+        shown = [b for b in self._offered if not b.isHidden()]
+        for button in self._offered:
+            self.services.removeWidget(button)
+        for index, button in enumerate(shown):
+            self.services.addWidget(button, *divmod(index, 2))
 
     def show_view(self, view: View) -> None:
         self.register.setVisible(view.registration_offered)
         self.my_rx.setVisible(view.rx_offered)
+        self.plan.setVisible(view.plan_offered)
+        self._place_services()
         # the boxes are kept and reused from one patient to the next (one per visit, hidden
         # when fewer are needed): a new widget is styled by the whole style sheet first, a
         # cost a patient waits for at every orders screen
@@ -85,6 +99,7 @@ class OrdersPage(Page):
         self.register.set_label(self.tr("挂号"))
         self.paid_today.set_label(self.tr("当日缴费记录 / 补打凭条"))
         self.my_rx.set_label(self.tr("我的处方"))
+        self.plan.set_label(self.tr("惠民保投保/续保"))
         self._update()
 
     def _update(self) -> None:

@@ -12,9 +12,16 @@ from decimal import Decimal
 from kernel.breakdown import Breakdown
 from kernel.fees import ChargeLevel
 from kernel.money import Money
+from terminal.central.results import PlanOffer, PlanPurchase
 from terminal.flows.identify import CredentialKind, IdentifiedPerson
 from terminal.flows.journey import PayMethod, View
-from terminal.flows.kiosk_services import DrugOffers, MyPrescription, PaidToday
+from terminal.flows.kiosk_services import (
+    DrugOffers,
+    MyPrescription,
+    PaidToday,
+    PlanOutcome,
+    PlanResult,
+)
 from terminal.his import Department, Doctor, HisItem, HisOrder, Slot
 from terminal.rx.prices import Offer, PriceAnswer, PriceQuery, QueryKind
 from terminal.rx.records import RxStatus, RxSummary, RxUse
@@ -124,6 +131,19 @@ PRESCRIPTIONS = (
 )
 
 
+PLAN_OFFER = PlanOffer(
+    plan_code="SZHMB2025", plan_name="示例市惠民保2025", insurer="示例人寿保险股份有限公司",
+    premium=Money("59.00"), deductible=Money("100.00"), ratio=Decimal("0.70"),
+    covers=("fulamt_ownpay_amt", "overlmt_selfpay"), annual_cap=Money("1000.00"),
+    begndate="2025-03-01", enddate="2025-12-31", renewal=False,
+)
+PLAN_BOUGHT = PlanResult(PlanOutcome.BOUGHT, PlanPurchase(
+    policy_no="HMS20250000000001", plan_code="SZHMB2025", plan_name="示例市惠民保2025",
+    begndate="2025-03-01", enddate="2025-12-31", premium=Money("59.00"),
+    balc=Money("797.20"),
+))
+
+
 def view() -> View:
     """Every field a page may show filled in (the screenshots, the window's warm-up)."""
     b = breakdown()
@@ -133,6 +153,8 @@ def view() -> View:
         reference="TX-20250301-0042", deadline_total=120.0,
         registration_offered=True, rx_offered=True, departments=DEPARTMENTS,
         paid_today=PAID_TODAY, prescriptions=PRESCRIPTIONS, price_query="XSGYP", prices=PRICES,
+        plan_offered=True, plan_offers=(PLAN_OFFER,), plan_balance=PERSON.balc,
+        plan_result=PLAN_BOUGHT,
     )
 
 
@@ -148,4 +170,5 @@ def service_words() -> tuple[str, ...]:
     for rx in PRESCRIPTIONS:
         words += [rx.summary.fixmedins_name, rx.summary.dr_name, *rx.summary.drug_names]
     words += [w for o in OFFERS for w in (o.name, o.spec, o.fixmedins_name)]
+    words += [PLAN_OFFER.plan_name, PLAN_OFFER.insurer]
     return tuple(sorted(set(words), key=len, reverse=True))  # longest first: no half-words

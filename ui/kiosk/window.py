@@ -34,6 +34,8 @@ from ui.kiosk import (
     paid_today,
     pay,
     pin,
+    plan,
+    plan_result,
     prices,
     register,
     sample,
@@ -50,7 +52,8 @@ from ui.widgets.identity import MaskedIdentity
 
 PAGE_MODULES = (
     breakdown, done, face, face_failed, mulaid, notices, orders, pay, pin, staff_pin,
-    staff_reason, still_there, wait, welcome, register, paid_today, my_rx, prices,
+    staff_reason, still_there, wait, welcome, register, paid_today, my_rx, prices, plan,
+    plan_result,
 )
 TECHNICIAN_SEQUENCE = "Ctrl+Shift+F12, Ctrl+Shift+F12"
 TICK_MS = 200

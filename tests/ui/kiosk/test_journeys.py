@@ -22,16 +22,18 @@ from kiosk_steps import (
     wait_for,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 from terminals import add_orders, voucher
 from widget_texts import all_texts
 
+from kernel.money import ZERO
 from kernel.states import PaymentStatus, TxState
 from terminal.flows.identify import Credential, CredentialKind
 from terminal.flows.journey import Event, JourneySettings, Step
 
 GUO_XUE = "44030000000000000016"  # 郭雪: a parent's account for 共济 (balance 2000.00)
+PLAN_HOLDER = "44030000000000000038"  # city plan SZHMB2026, its deductible used, no account
 
 def test_an_e_voucher_shown_to_the_scanner_pays_by_qr_and_settles_as_shown(
     qtbot: QtBot, make_kiosk, rig, platform, gateway, watchdog
@@ -118,6 +120,37 @@ def test_the_first_pin_screen_shows_the_tries_the_card_has_left(
     assert tries.isVisibleTo(kiosk.window) and tries.text() == "还可以输入 3 次"
     assert not kiosk.window.findChild(QLabel, "pin-error").isVisibleTo(kiosk.window)
     assert card.card.tries_left == 3  # asking spent none
+
+
+def test_a_plan_holder_who_declines_the_commercial_plan_pays_the_whole_cash_part(
+    qtbot: QtBot, make_kiosk, platform, gateway
+) -> None:
+    kiosk = make_kiosk()
+    add_orders(platform, PLAN_HOLDER)  # with a class-C item, which the plan covers
+    scan_voucher(kiosk, platform, PLAN_HOLDER)
+    choose_all_orders(qtbot, kiosk)
+    with_plan = kiosk.journey.view.breakdown
+    assert with_plan.commercial_pay > ZERO and kiosk.journey.view.due == with_plan.cash_due
+    press(kiosk, "breakdown-no-commercial")
+    qtbot.waitUntil(lambda: kiosk.journey.view.commercial_declined
+                    and kiosk.window.shows(Step.BREAKDOWN)
+                    and kiosk.journey.view.breakdown.commercial_pay == ZERO, timeout=WAIT_MS)
+    without = kiosk.journey.view.breakdown
+    assert without.psn_cash_pay == with_plan.psn_cash_pay and without.cash_due == (
+        without.psn_cash_pay
+    )
+    page = kiosk.window.current_page()
+    assert f"{without.cash_due} 元" in page.findChild(QLabel, "breakdown-due").text()
+    assert not page.findChild(QPushButton, "breakdown-no-commercial").isVisibleTo(page)
+    press(kiosk, "breakdown-qr")
+    order_no = pay_by_phone(qtbot, kiosk, gateway)
+    wait_for(qtbot, kiosk, Step.DONE)
+    setlinfo = assert_settled_as_shown(kiosk, platform, PLAN_HOLDER)
+    assert gateway.orders()[order_no]["amount"] == str(without.cash_due) == setlinfo[
+        "psn_cash_pay"
+    ]
+    held = platform.control("GET", f"/_sim/commercial?psn_no={PLAN_HOLDER}")["claims"]
+    assert not [c for c in held if c["setl_id"] == setlinfo["setl_id"]]  # nothing claimed
 
 
 def test_a_wrong_pin_says_the_tries_left_and_the_card_counts_them(

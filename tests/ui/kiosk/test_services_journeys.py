@@ -20,19 +20,22 @@ from kiosk_steps import (
     scan_voucher,
     wait_for,
 )
-from PySide6.QtWidgets import QLabel, QLineEdit, QTableWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QTableWidget
 from pytestqt.qtbot import QtBot
-from terminals import PERSONS, add_orders
+from terminals import PERSONS, WORLD, add_orders
 from widget_texts import all_texts
 
 from drivers.printer.receipt import COPY_MARK
 from kernel.masking import mask_name
+from offline_store.plans import PlanPurchases
 from simulators.central.testing import RunningSimulator, start_simulator
 from simulators.worlds.prices import write_prices
 from terminal.flows.journey import Event, Step
 
 RX_PATIENT = "44030000000000000003"  # 李秀英
 REPRINT_PATIENT = "44030000000000000005"  # 陈静: resident insurance, no personal account
+NO_PLAN = "44030000000000000040"  # no city plan, account 200.00: buys SZHMB2026
+PLAN_NO_ACCOUNT = "44030000000000000038"  # holds SZHMB2026, an empty account: cannot renew
 
 
 @pytest.fixture(scope="module")
@@ -197,3 +200,78 @@ def test_a_garbage_price_query_says_what_to_type_on_screen(
     texts = " ".join(all_texts(kiosk.window.current_page()))
     assert "Traceback" not in texts and "E820" not in texts
     assert not kiosk.window.findChild(QTableWidget, "prices-results").isVisibleTo(kiosk.window)
+
+
+def purchases_of(kiosk, psn_no: str) -> list[str]:
+    """The states of the person's plan purchases in the kiosk's journal (`plan_purchases`)."""
+    key = PlanPurchases(kiosk.terminal.journal).person_key(PERSONS[psn_no]["certno"])
+    rows = kiosk.terminal.journal.database.query(
+        "SELECT status FROM plan_purchases WHERE person_key = ? ORDER BY created_at", (key,)
+    )
+    return [r["status"] for r in rows]
+
+
+def plan_terms_shown(qtbot: QtBot, kiosk, platform, psn_no: str) -> tuple[QCheckBox, QPushButton]:
+    """Identified, the city plan chosen from the orders' services, its terms on screen."""
+    identified(qtbot, kiosk, platform, psn_no)
+    press(kiosk, "orders-plan")
+    wait_for(qtbot, kiosk, Step.PLAN)
+    shown_label(qtbot, kiosk, "plan-terms")
+    return (kiosk.window.findChild(QCheckBox, "plan-consent"),
+            kiosk.window.findChild(QPushButton, "plan-buy"))
+
+
+def test_the_city_plan_is_bought_with_the_account_only_after_the_consent_box_is_ticked(
+    qtbot: QtBot, make_kiosk, platform, watchdog
+) -> None:
+    kiosk = make_kiosk()
+    watchdog.start()
+    consent, buy = plan_terms_shown(qtbot, kiosk, platform, NO_PLAN)
+    terms = label_text(kiosk, "plan-terms") + label_text(kiosk, "plan-premium")
+    plan = WORLD["commercial_plans"][0]  # the world's terms, through 9805 and the core
+    for field in ("premium", "deductible", "annual_cap", "enddate"):
+        assert plan[field] in terms, field
+    assert "70%" in terms and "200.00" in terms  # the ratio; the account paying the premium
+    assert plan["plan_name"] in label_text(kiosk, "plan-name")
+    assert not buy.isEnabled()  # no consent, no purchase
+    consent.click()
+    assert buy.isEnabled()
+    buy.click()
+    wait_for(qtbot, kiosk, Step.PLAN_RESULT)
+    result = kiosk.journey.view.plan_result
+    assert result is not None and result.bought is not None
+    text = shown_label(qtbot, kiosk, "plan-result-text")
+    assert result.bought.policy_no in text and "141.00" in text  # 200.00 - the premium 59.00
+    held = platform.control("GET", f"/_sim/commercial?psn_no={NO_PLAN}")["policies"]
+    assert [p["policy_no"] for p in held] == [result.bought.policy_no]
+    assert purchases_of(kiosk, NO_PLAN) == ["succeeded"]  # journalled, bought once
+    press(kiosk, "plan-result-back")
+    wait_for(qtbot, kiosk, Step.ORDERS)
+    press(kiosk, "orders-plan")  # the plan is now held: what is offered is its renewal
+    wait_for(qtbot, kiosk, Step.PLAN)
+    qtbot.waitUntil(lambda: kiosk.journey.view.plan_offers is not None, timeout=WAIT_MS)
+    assert kiosk.journey.view.plan_offers[0].renewal
+    press(kiosk, "plan-back")
+    wait_for(qtbot, kiosk, Step.ORDERS)
+    kiosk.journey.send(Event.CANCEL)  # the idle wipe's way back: nothing of the patient left
+    wait_for(qtbot, kiosk, Step.WELCOME)
+    page = kiosk.window.findChild(QLabel, "plan-terms").parent()
+    left = all_texts(page) + all_texts(kiosk.window.findChild(QLabel, "plan-result-text").parent())
+    assert not [t for t in left if result.bought.policy_no in t or "141.00" in t]
+    assert not consent.isChecked()
+
+
+def test_a_plan_renewal_the_platform_refuses_says_its_reason_and_takes_nothing(
+    qtbot: QtBot, make_kiosk, platform
+) -> None:
+    kiosk = make_kiosk()
+    consent, buy = plan_terms_shown(qtbot, kiosk, platform, PLAN_NO_ACCOUNT)
+    assert kiosk.journey.view.plan_offers[0].renewal
+    before = platform.control("GET", f"/_sim/commercial?psn_no={PLAN_NO_ACCOUNT}")["policies"]
+    consent.click()
+    buy.click()
+    wait_for(qtbot, kiosk, Step.PLAN_RESULT)
+    assert "个人账户余额不足" in shown_label(qtbot, kiosk, "plan-result-text")
+    after = platform.control("GET", f"/_sim/commercial?psn_no={PLAN_NO_ACCOUNT}")["policies"]
+    assert after == before
+    assert purchases_of(kiosk, PLAN_NO_ACCOUNT) == ["failed"]  # journalled as refused

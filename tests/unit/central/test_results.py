@@ -144,3 +144,36 @@ def test_any_single_amount_changed_by_a_cent_is_refused(field: str) -> None:
     doctored = {**SETLINFO, field: str(Money.parse(SETLINFO[field]) + Money("0.01"))}
     with pytest.raises(ProtocolError):
         result("2207", {"setlinfo": doctored})
+
+
+PLAN_ROW = {
+    "plan_code": "SZHMB2026", "plan_name": "深圳惠民保2026", "insurer": "模拟人寿",
+    "premium": "59.00", "deductible": "100.00", "ratio": "0.70",
+    "covers": ["fulamt_ownpay_amt", "overlmt_selfpay"], "annual_cap": "1000.00",
+    "begndate": "2026-01-01", "enddate": "2026-12-31", "renewal": "0",
+}
+
+
+def test_plan_offers_are_typed_with_their_terms() -> None:
+    found = result("9805", {"plans": [PLAN_ROW], "balc": "200.00"})
+    offer = found.offers[0]
+    assert offer.premium == Money("59.00") and str(offer.ratio) == "0.70"
+    assert offer.covers == ("fulamt_ownpay_amt", "overlmt_selfpay") and not offer.renewal
+    assert found.balc == Money("200.00")
+
+
+@pytest.mark.parametrize(
+    "change", [{"ratio": "1.5"}, {"ratio": "-0.1"}, {"covers": "all"}, {"covers": [3]},
+               {"premium": "59.001"}, {"plan_code": ""}, {"enddate": None}],
+)
+def test_a_plan_offer_with_broken_terms_is_a_protocol_error(change: dict[str, Any]) -> None:
+    with pytest.raises(ProtocolError):
+        result("9805", {"plans": [{**PLAN_ROW, **change}], "balc": "200.00"})
+
+
+@given(row=st.dictionaries(st.sampled_from(sorted(PLAN_ROW)), json_values, max_size=11))
+def test_any_plan_offer_row_is_an_offer_or_a_protocol_error(row: dict[str, Any]) -> None:
+    try:
+        result("9805", {"plans": [{**PLAN_ROW, **row}], "balc": "0.00"})
+    except ProtocolError as err:
+        assert err.infno == "9805"

@@ -364,6 +364,48 @@ def test_declining_the_family_account_keeps_the_first_split(checkout, runner, cl
     assert checkout.session.mulaid_asked == [""]
 
 
+def test_declining_the_commercial_plan_presettles_again_without_it_and_due_is_the_cash_part(
+    checkout, runner, clock
+):
+    checkout.session.commercial_pay = Money("5.60")
+    journey = make(checkout, runner, clock)
+    to_breakdown(journey)
+    cash = sample.breakdown().psn_cash_pay
+    assert journey.view.due == cash - Money("5.60")
+    journey.send(Event.COMMERCIAL_DECLINE)
+    assert journey.view.step is Step.BREAKDOWN and journey.view.commercial_declined
+    assert checkout.session.commercial_used == [True, False]
+    assert journey.view.breakdown.commercial_pay == ZERO and journey.view.due == cash
+    assert checkout.session.calls == ["identify", "presettle", "presettle"]  # nothing else
+
+
+def test_declining_the_plan_after_declining_the_family_account_does_not_ask_again(
+    checkout, runner, clock
+):
+    member = MutualAidMember("44030000000000000004", "刘洋", "spouse", Money("300.00"))
+    checkout.session.person = dataclasses.replace(sample.PERSON, mulaid=(member,))
+    checkout.session.commercial_pay = Money("5.60")
+    journey = make(checkout, runner, clock)
+    journey.send(Event.SCANNED, VOUCHER)
+    journey.send(Event.ORDERS_CHOSEN, [o.rxno for o in sample.ORDERS])
+    journey.send(Event.MULAID_DECLINE)
+    journey.send(Event.COMMERCIAL_DECLINE)
+    assert journey.view.step is Step.BREAKDOWN and not journey.view.mulaid_used
+    assert checkout.session.mulaid_asked == ["", ""]
+    assert checkout.session.commercial_used == [True, False]
+
+
+def test_the_plan_declined_is_forgotten_by_the_next_patient(checkout, runner, clock):
+    checkout.session.commercial_pay = Money("5.60")
+    journey = make(checkout, runner, clock)
+    to_breakdown(journey)
+    journey.send(Event.COMMERCIAL_DECLINE)
+    journey.send(Event.CANCEL)
+    assert journey.view.step is Step.WELCOME and not journey.view.commercial_declined
+    to_breakdown(journey)
+    assert checkout.session.commercial_used[-1] is True
+
+
 def test_a_card_pulled_out_does_not_concern_a_journey_begun_with_an_e_voucher(
     checkout, runner, clock
 ):

@@ -12,6 +12,7 @@ from drivers.scanner.classify import classify
 from drivers.scanner.events import Scanned
 from terminal.flows.journey import TRANSITIONS, Event, Journey, JourneySettings, PayMethod, Step
 from terminal.flows.journey_devices import journey_event
+from terminal.flows.kiosk_services import PlanOutcome, PlanResult
 from terminal.his import HisError, RegistrationFull
 from terminal.rx.errors import PriceQueryInvalid
 from ui.kiosk import sample
@@ -178,3 +179,55 @@ def test_a_drug_box_scanned_elsewhere_changes_nothing(journey, services):
     scanned = Scanned(device="scanner", scan=classify("6901234567892"), at=0.0)
     assert not journey.send(*journey_event(scanned))
     assert journey.view.step is Step.WELCOME and services.calls == []
+
+
+def test_the_city_plan_shows_its_offer_and_buys_with_the_consent_the_patient_gave(
+    journey, services
+):
+    identified(journey)
+    assert journey.view.plan_offered
+    journey.send(Event.PLAN_CHOSEN)
+    assert journey.view.step is Step.PLAN
+    assert journey.view.plan_offers == (sample.PLAN_OFFER,)
+    assert journey.view.plan_balance == sample.PERSON.balc
+    journey.send(Event.PLAN_BUY, ("SZHMB2025", True))
+    assert services.calls[-1] == ("buy_plan", "TX-0001", "SZHMB2025", "True")
+    assert journey.view.step is Step.PLAN_RESULT and journey.view.plan_result == sample.PLAN_BOUGHT
+    journey.send(Event.BACK)
+    assert journey.view.step is Step.ORDERS
+
+
+def test_a_refused_purchase_shows_the_platforms_reason_on_the_result_screen(journey, services):
+    services.plan_result = PlanResult(PlanOutcome.REFUSED, reason="个人账户余额不足")
+    identified(journey).send(Event.PLAN_CHOSEN)
+    journey.send(Event.PLAN_BUY, ("SZHMB2025", True))
+    assert journey.view.step is Step.PLAN_RESULT
+    assert journey.view.plan_result.reason == "个人账户余额不足"
+
+
+def test_a_purchase_that_cannot_be_made_says_so_on_the_result_screen(journey, services):
+    identified(journey).send(Event.PLAN_CHOSEN)
+    services.error = HisError("the platform is away")
+    journey.send(Event.PLAN_BUY, ("SZHMB2025", True))
+    assert journey.view.step is Step.PLAN_RESULT
+    assert journey.view.plan_result is None and journey.view.notice == "unavailable"
+
+
+def test_the_purchase_under_way_has_no_idle_timeout_and_the_wipe_forgets_the_plan(
+    checkout, services, clock
+):
+    runner = SyncRunner()
+    journey = Journey(checkout, runner, JourneySettings(), clock=clock,
+                      make_collector=QrCollector, services=services)
+    identified(journey).send(Event.PLAN_CHOSEN)
+    assert journey.view.deadline is not None  # the terms: the idle timeout as any screen
+    runner.hold = True
+    journey.send(Event.PLAN_BUY, ("SZHMB2025", True))
+    assert journey.view.step is Step.PLAN_BUYING and journey.view.deadline is None
+    clock.now += 1000
+    journey.tick(clock.now)
+    assert journey.view.step is Step.PLAN_BUYING  # the account's money may be moving
+    runner.release()
+    assert journey.view.step is Step.PLAN_RESULT and journey.view.plan_result is not None
+    journey.send(Event.CANCEL)
+    assert journey.view.plan_offers is None and journey.view.plan_result is None
