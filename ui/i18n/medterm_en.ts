@@ -707,38 +707,41 @@ Go to the staffed window with this slip; do not pay again.</translation>
         <source>没有查到待缴费的项目。如有疑问,请到人工窗口咨询。</source>
         <translation>No unpaid orders were found. If in doubt, ask at the staffed window.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../kiosk/orders.py" line="91"/>
-        <source>{dept} · {doctor}  共 {count} 项  {amount} 元</source>
-        <translation>{dept} · {doctor}  {count} items  {amount} yuan</translation>
+        <source>{dept} · {doctor}  共 %n 项  {amount} 元</source>
+        <translation>
+            <numerusform>{dept} · {doctor}  %n item  {amount} yuan</numerusform>
+            <numerusform>{dept} · {doctor}  %n items  {amount} yuan</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="97"/>
+        <location filename="../kiosk/orders.py" line="96"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="98"/>
+        <location filename="../kiosk/orders.py" line="97"/>
         <source>下一步</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="99"/>
+        <location filename="../kiosk/orders.py" line="98"/>
         <source>挂号</source>
         <translation>Register for a visit</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="100"/>
+        <location filename="../kiosk/orders.py" line="99"/>
         <source>当日缴费记录 / 补打凭条</source>
         <translation>Today&apos;s payments / reprint</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="101"/>
+        <location filename="../kiosk/orders.py" line="100"/>
         <source>我的处方</source>
         <translation>My prescriptions</translation>
     </message>
     <message>
-        <location filename="../kiosk/orders.py" line="102"/>
+        <location filename="../kiosk/orders.py" line="101"/>
         <source>惠民保投保/续保</source>
         <translation>City plan: buy / renew</translation>
     </message>

@@ -88,10 +88,9 @@ class OrdersPage(Page):
         self.empty.setText(self.tr("没有查到待缴费的项目。如有疑问,请到人工窗口咨询。"))
         self.empty.setVisible(not self.boxes)
         for box, order in self.boxes:
-            text = self.tr("{dept} · {doctor}  共 {count} 项  {amount} 元").format(
-                dept=order.dept_name, doctor=order.dr_name, count=len(order.items),
-                amount=order_total(order),
-            )
+            text = self.tr("{dept} · {doctor}  共 %n 项  {amount} 元", "", len(order.items))
+            amount = order_total(order)
+            text = text.format(dept=order.dept_name, doctor=order.dr_name, amount=amount)
             box.setText(text)
             box.setAccessibleName(text)
         self.cancel.set_label(self.tr("取消"))

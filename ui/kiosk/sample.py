@@ -124,8 +124,8 @@ OFFERS = (_offer("康民大药房(福田店)", "11.90"), _offer("益寿堂药店
 PRICES = PriceAnswer(PriceQuery(QueryKind.INITIALS, "XSGYP"), 1, 3, OFFERS)
 PRESCRIPTIONS = (
     MyPrescription(
-        RxSummary("HRX2026113000012", "示例市第二人民医院", "李医生", "2026-11-30 09:12:00",
-                  "2026-12-03 09:12:00", RxStatus.VALID, RxUse.UNUSED, ("硝酸甘油片",)),
+        RxSummary("HRX2025030100012", "示例市第二人民医院", "李医生", "2025-03-01 09:12:00",
+                  "2025-03-04 09:12:00", RxStatus.VALID, RxUse.UNUSED, ("硝酸甘油片",)),
         (DrugOffers("硝酸甘油片", OFFERS),),
     ),
 )
