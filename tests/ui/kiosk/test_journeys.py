@@ -7,6 +7,7 @@ platform's `/_sim/settlements` is checked against the amounts the screen showed.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from kiosk_steps import (
     DEMO_PAYCODE,
@@ -153,15 +154,21 @@ def test_a_plan_holder_who_declines_the_commercial_plan_pays_the_whole_cash_part
     assert not [c for c in held if c["setl_id"] == setlinfo["setl_id"]]  # nothing claimed
 
 
-def test_a_wrong_pin_says_the_tries_left_and_the_card_counts_them(
-    qtbot: QtBot, make_kiosk, rig
-) -> None:
-    kiosk = make_kiosk(rig=rig)
+def one_wrong_pin(qtbot: QtBot, kiosk: Any, rig: Any) -> Any:
+    """张伟's card inserted and a wrong PIN typed once: the card has 2 tries left."""
     card = rig.card(EMPLOYED)
     card.insert()
     wait_for(qtbot, kiosk, Step.PIN)
     kiosk.journey.send(Event.PIN_ENTERED, "000000")
     qtbot.waitUntil(lambda: kiosk.journey.view.tries_left == 2, timeout=WAIT_MS)
+    return card
+
+
+def test_a_wrong_pin_says_the_tries_left_and_the_card_counts_them(
+    qtbot: QtBot, make_kiosk, rig
+) -> None:
+    kiosk = make_kiosk(rig=rig)
+    card = one_wrong_pin(qtbot, kiosk, rig)
     wait_for(qtbot, kiosk, Step.PIN)
     error = kiosk.window.findChild(QLabel, "pin-error")
     assert error.isVisibleTo(kiosk.window) and "还可以再试 2 次" in error.text()
@@ -173,11 +180,7 @@ def test_a_card_with_a_wrong_pin_from_an_earlier_visit_shows_the_lower_count(
     qtbot: QtBot, make_kiosk, rig
 ) -> None:
     kiosk = make_kiosk(rig=rig)
-    card = rig.card(EMPLOYED)
-    card.insert()
-    wait_for(qtbot, kiosk, Step.PIN)
-    kiosk.journey.send(Event.PIN_ENTERED, "000000")  # wrong; the patient walks away
-    qtbot.waitUntil(lambda: kiosk.journey.view.tries_left == 2, timeout=WAIT_MS)
+    card = one_wrong_pin(qtbot, kiosk, rig)  # and the patient walks away
     card.remove()
     wait_for(qtbot, kiosk, Step.CARD_REMOVED)
     press(kiosk, "notice-finish")
