@@ -55,6 +55,7 @@ log = logging.getLogger("terminal.dispense")
 
 NOTE = "rx-dispense"  # the note of every dispensing transaction
 _DONE = (TxState.COMPLETED, TxState.FORWARDED, TxState.RECONCILED)
+_MONEY_MOVING = (TxState.COLLECTING, TxState.SETTLED, TxState.RETURNING)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,12 @@ class Dispensary:
         prescription.check_dispensable(
             now, self.pharmacy, [(line.med_list_codg, line.cnt) for line in lines]
         )
+        unsettled = self._unsettled_sale(prescription.hi_rxno)
+        if unsettled is not None:
+            raise RxNotDispensable(
+                f"{prescription.hi_rxno}: an earlier sale of it ({unsettled[:8]}) is still being "
+                "settled; recovery (medterm queue) finishes it first"
+            )
         session = self.saga.begin(TxKind.PHARMACY, note=NOTE)
         result = self._review(session, prescription, review, now)
         if not result.accepted:
@@ -189,6 +196,16 @@ class Dispensary:
 
     # -- steps -------------------------------------------------------------------------------
 
+    def _unsettled_sale(self, hi_rxno: str) -> str | None:
+        """An earlier sale of this prescription whose money may be moving (paid, its
+        settlement's outcome not known yet: a crash, the platform unreachable). Selling it
+        again would settle one prescription twice if the first settlement landed; the
+        platform refuses the same traceability codes, but not other boxes of the drug."""
+        for tx in self.saga.journal.transactions_noted(NOTE):
+            if tx.state in _MONEY_MOVING and tx.bill and _rxno(tx) == hi_rxno:
+                return tx.tx_id
+        return None
+
     def _reports(self, tx_id: str) -> list[PlatformRequest]:
         return [r for r in self.saga.journal.requests_of(tx_id) if r.infno == REPORT]
 
@@ -232,6 +249,11 @@ class Dispensary:
         ]
         body = self.rx.dispensing_body(hi_rxno, tx.actual.setl_id, when, dispensed)
         return {"infno": REPORT, "rx": body}
+
+
+def _rxno(tx: Transaction) -> str:
+    """The prescription a dispensing sale is of (every line carries it as its `rxno`)."""
+    return BillLine.from_json(tx.bill[0]).rxno if tx.bill else ""
 
 
 def _reported(reports: Sequence[PlatformRequest]) -> bool:

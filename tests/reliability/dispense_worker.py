@@ -22,6 +22,7 @@ from simulators.central.testing import DEFAULT_WORLD
 from terminal.app import Terminal, load_catalogue
 from terminal.cli.checkout import DEMO_PAYMENT_CODE, ChannelCollector
 from terminal.cli.options import DEMO_CONFIGS, terminal_config
+from terminal.flows.checkout import SettlementPending, SettlementRefused
 from terminal.flows.dispense import Dispensary, DispenseLine
 from terminal.flows.identify import Credential, CredentialKind
 from terminal.rx.errors import RxNotDispensable, RxRefused, RxUnreachable
@@ -67,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 credential = Credential(CredentialKind.ID_NUMBER, rx.certno)
                 dispensary.dispense(rx, PHARMACIST, credential, [boxes(rx)], collect)
-            except (RxUnreachable, RxRefused, RxNotDispensable) as err:
+            except (
+                RxUnreachable, RxRefused, RxNotDispensable, SettlementRefused, SettlementPending
+            ) as err:
                 print("refused", code, err.code, flush=True)
                 continue
             print("dispensed", rx.hi_rxno, flush=True)

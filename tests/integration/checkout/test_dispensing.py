@@ -16,6 +16,7 @@ from kernel.money import Money
 from kernel.states import RequestStatus, TxState
 from simulators.central.testing import DEFAULT_WORLD, RunningSimulator
 from terminal.app import Terminal
+from terminal.flows.checkout import SettlementPending
 from terminal.flows.dispense import REPORT, Dispensary, DispenseLine
 from terminal.flows.identify import Credential, CredentialKind
 from terminal.rx.client import REVOKE, RxClient
@@ -265,6 +266,26 @@ def test_a_report_the_centre_misses_is_queued_and_forwarded_later(
     assert [r.status for r in reports] == [RequestStatus.FAILED, RequestStatus.SUCCEEDED]
     held = pharmacy.rx.dispensing_result(rx.hi_rxno)
     assert held.setl_id == outcome.checkout.breakdown.setl_id
+
+
+def test_a_prescription_whose_sale_is_still_unsettled_is_not_sold_again(
+    platform: RunningSimulator, pharmacy: Terminal, dispensary: Dispensary
+) -> None:
+    """Paid, its settlement's answer lost: a second sale (other boxes) could settle the same
+    prescription twice, so it waits until recovery knows the first one's outcome."""
+    assert pharmacy.rx is not None
+    rx = pharmacy.rx.scan(issue(platform)["rx_code"])
+    rule = {"infno": "2102", "mode": "drop_after_commit", "count": 100}
+    platform.control("POST", "/_sim/faults", {"rules": [rule]})
+    with pytest.raises(SettlementPending):
+        dispensary.dispense(rx, PHARMACIST, by_id(), [amoxicillin(rx)], paycode(pharmacy))
+
+    with pytest.raises(RxNotDispensable, match="still being settled"):
+        dispensary.dispense(rx, PHARMACIST, by_id(), [amoxicillin(rx, 1)], paycode(pharmacy))
+
+    platform.control("DELETE", "/_sim/faults")
+    pharmacy.recover()
+    assert pharmacy.rx.view_for_person(rx.hi_rxno, PATIENT).use is RxUse.DISPENSED
 
 
 def test_a_report_lost_in_a_crash_is_made_by_resume_reports(
