@@ -124,12 +124,7 @@ class Dispensary:
         prescription.check_dispensable(
             now, self.pharmacy, [(line.med_list_codg, line.cnt) for line in lines]
         )
-        unsettled = self._unsettled_sale(prescription.hi_rxno)
-        if unsettled is not None:
-            raise RxNotDispensable(
-                f"{prescription.hi_rxno}: an earlier sale of it ({unsettled[:8]}) is still being "
-                "settled; recovery (medterm queue) finishes it first"
-            )
+        self._check_no_earlier_sale(prescription.hi_rxno)
         session = self.saga.begin(TxKind.PHARMACY, note=NOTE)
         result = self._review(session, prescription, review, now)
         if not result.accepted:
@@ -196,15 +191,25 @@ class Dispensary:
 
     # -- steps -------------------------------------------------------------------------------
 
-    def _unsettled_sale(self, hi_rxno: str) -> str | None:
-        """An earlier sale of this prescription whose money may be moving (paid, its
-        settlement's outcome not known yet: a crash, the platform unreachable). Selling it
-        again would settle one prescription twice if the first settlement landed; the
-        platform refuses the same traceability codes, but not other boxes of the drug."""
+    def _check_no_earlier_sale(self, hi_rxno: str) -> None:
+        """`RxNotDispensable` if this terminal sold the prescription already (its report to
+        the centre may still be queued, so the centre can still show it reserved), or sold
+        it with the settlement's outcome not known yet (paid; a crash, the platform
+        unreachable): selling it again could settle one prescription twice (the platform
+        refuses the same traceability codes, not other boxes of the drug)."""
         for tx in self.saga.journal.transactions_noted(NOTE):
-            if tx.state in _MONEY_MOVING and tx.bill and _rxno(tx) == hi_rxno:
-                return tx.tx_id
-        return None
+            if _rxno(tx) != hi_rxno:
+                continue
+            if tx.state in _DONE:
+                raise RxNotDispensable(
+                    f"{hi_rxno} was dispensed here ({tx.tx_id[:8]}); its report to the centre "
+                    "is sent by the queue"
+                )
+            if tx.state in _MONEY_MOVING:
+                raise RxNotDispensable(
+                    f"{hi_rxno}: an earlier sale of it ({tx.tx_id[:8]}) is still being "
+                    "settled; recovery (medterm queue) finishes it first"
+                )
 
     def _reports(self, tx_id: str) -> list[PlatformRequest]:
         return [r for r in self.saga.journal.requests_of(tx_id) if r.infno == REPORT]

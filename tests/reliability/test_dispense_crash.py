@@ -87,7 +87,7 @@ def test_random_kills_while_dispensing_dispense_each_prescription_once(
             assert process.returncode == 0, errors
     platform.control("DELETE", "/_sim/faults")
     finished = subprocess.run(worker, capture_output=True, text=True, timeout=300, check=False)
-    assert finished.returncode == 0, finished.stderr
+    assert finished.returncode == 0, finished.stderr  # recovered, and the batch finished
     drained = subprocess.run(
         [
             sys.executable, "-m", "terminal.cli", "queue", "drain", "--timeout", "30",
@@ -97,9 +97,10 @@ def test_random_kills_while_dispensing_dispense_each_prescription_once(
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert drained.returncode == 0, drained.stdout + drained.stderr
-    assert_each_prescription_dispensed_once(
-        data_dir, platform, gateway, finished.stdout, len(issued)
-    )
+    # the reports queued on the way have reached the centre: it holds every one dispensed
+    last = subprocess.run(worker, capture_output=True, text=True, timeout=300, check=False)
+    assert last.returncode == 0, last.stderr
+    assert_each_prescription_dispensed_once(data_dir, platform, gateway, last.stdout, len(issued))
 
 
 def assert_each_prescription_dispensed_once(
@@ -118,7 +119,7 @@ def assert_each_prescription_dispensed_once(
     assert len(settled) == len(held), "a settlement id twice"
     orders = gateway.orders()
     lines = [line.split() for line in last_run.splitlines()[1:]]
-    assert all(word in ("held", "dispensed") for word, *_ in lines), last_run
+    assert all(word == "held" for word, *_ in lines), last_run
     hi_rxnos = [rxno for _, rxno in lines]
     assert len(set(hi_rxnos)) == prescriptions
     journal = open_journal(data_dir)

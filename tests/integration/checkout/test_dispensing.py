@@ -250,7 +250,8 @@ def test_a_report_the_centre_misses_is_queued_and_forwarded_later(
     platform: RunningSimulator, pharmacy: Terminal, dispensary: Dispensary, fault: str
 ) -> None:
     """A reset connection, and an HTTP 503 (an error page with a `code` of its own, which is
-    not the centre's verdict): either way the report waits in the outbox."""
+    not the centre's verdict): either way the report waits in the outbox, and the counter
+    does not sell the prescription again meanwhile."""
     assert pharmacy.rx is not None
     rx = pharmacy.rx.scan(issue(platform)["rx_code"])
     rule = {"infno": "rx.rxSetlInfoUpld", "mode": fault, "count": 1}
@@ -260,6 +261,8 @@ def test_a_report_the_centre_misses_is_queued_and_forwarded_later(
 
     assert outcome.checkout is not None and outcome.report is None
     assert pharmacy.rx.view_for_person(rx.hi_rxno, PATIENT).use is RxUse.RESERVED
+    with pytest.raises(RxNotDispensable, match="dispensed here"):  # reserved, but sold here
+        dispensary.dispense(rx, PHARMACIST, by_id(), [amoxicillin(rx, 1)], paycode(pharmacy))
     assert pharmacy.forwarder(base_delay=0.05).drain(timeout=30).remaining == 0
     tx_id = outcome.checkout.transaction.tx_id
     reports = [r for r in pharmacy.journal.requests_of(tx_id) if r.infno == REPORT]
