@@ -7,11 +7,19 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from terminals import PERSONS
 
 from terminal.cli import main
 
 INSURED = "44030000000000000038"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One journal for the module, as one real terminal has: two fresh journals of the same
+    terminal in the same second would make the same msgids, which the platform refuses."""
+    return tmp_path_factory.mktemp("pharmacy")
 
 
 def checkout(platform, gateway, data_dir: Path, *extra: str) -> tuple[int, str]:
@@ -27,9 +35,9 @@ def checkout(platform, gateway, data_dir: Path, *extra: str) -> tuple[int, str]:
 
 
 def test_the_table_shows_what_the_plan_paid_and_what_was_collected(
-    platform, gateway, tmp_path
+    platform, gateway, data_dir
 ) -> None:
-    status, shown = checkout(platform, gateway, tmp_path / "t")
+    status, shown = checkout(platform, gateway, data_dir)
     assert status == 0, shown
     assert "商保支付 commercial plan" in shown and "14.00" in shown
     assert "深圳惠民保2026 paid 14.00" in shown
@@ -38,14 +46,14 @@ def test_the_table_shows_what_the_plan_paid_and_what_was_collected(
 
 
 def test_json_has_the_commercial_object_and_no_commercial_declines_it(
-    platform, gateway, tmp_path
+    platform, gateway, data_dir
 ) -> None:
-    status, shown = checkout(platform, gateway, tmp_path / "t", "--json")
+    status, shown = checkout(platform, gateway, data_dir, "--json")
     assert status == 0, shown
     outcome = json.loads(shown)
     assert outcome["commercial"]["state"] == "paid"
     assert outcome["commercial"]["commercial_pay"] == outcome["breakdown"]["commercial_pay"]
-    status, shown = checkout(platform, gateway, tmp_path / "t", "--json", "--no-commercial")
+    status, shown = checkout(platform, gateway, data_dir, "--json", "--no-commercial")
     declined = json.loads(shown)
     assert declined["commercial"]["state"] == "not_used"
     assert declined["collected"] == declined["breakdown"]["psn_cash_pay"] == "20.00"

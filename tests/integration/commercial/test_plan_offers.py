@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from terminals import PERSONS, WORLD, open_terminal
@@ -20,9 +21,16 @@ FRESH = "44030000000000000039"  # holds SZHMB2026 for the world's year, account 
 PLAN = WORLD["commercial_plans"][0]
 
 
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One journal for the module, as one real terminal has: two fresh journals of the same
+    terminal in the same second would make the same msgids, which the platform refuses."""
+    return tmp_path_factory.mktemp("hospital")
+
+
 @pytest.fixture
-def terminal(tmp_path, platform, gateway) -> Iterator[Terminal]:
-    opened = open_terminal(tmp_path / "t", platform, gateway)
+def terminal(data_dir: Path, platform, gateway) -> Iterator[Terminal]:
+    opened = open_terminal(data_dir, platform, gateway)
     yield opened
     opened.close()
 
