@@ -177,9 +177,7 @@ class Dispensary:
         """After a crash: report every completed dispensing not yet reported or queued.
         Returns how many were handled."""
         handled = 0
-        for tx in self.saga.journal.transactions_noted(NOTE):
-            if tx.state not in _DONE:
-                continue
+        for tx in self.saga.journal.transactions_noted(NOTE, _DONE):
             if _reported(self._reports(tx.tx_id)):
                 continue
             try:
@@ -197,7 +195,7 @@ class Dispensary:
         it with the settlement's outcome not known yet (paid; a crash, the platform
         unreachable): selling it again could settle one prescription twice (the platform
         refuses the same traceability codes, not other boxes of the drug)."""
-        for tx in self.saga.journal.transactions_noted(NOTE):
+        for tx in self.saga.journal.transactions_noted(NOTE, (*_DONE, *_MONEY_MOVING)):
             if _rxno(tx) != hi_rxno:
                 continue
             if tx.state in _DONE:
